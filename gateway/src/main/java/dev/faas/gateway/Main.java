@@ -1,10 +1,84 @@
 package dev.faas.gateway;
 
-/** Entry point of the gateway. Its features arrive with the gateway issue. */
+import dev.faas.gateway.api.HealthHandler;
+import dev.faas.gateway.api.SystemInfoHandler;
+import dev.faas.gateway.config.GatewayConfig;
+import dev.faas.gateway.metrics.FunctionMetrics;
+import dev.faas.gateway.metrics.Meters;
+import dev.faas.gateway.metrics.MetricsHandler;
+import dev.faas.gateway.provider.FunctionProvider;
+import dev.faas.gateway.provider.FunctionRegistry;
+import dev.faas.gateway.provider.RegistryLog;
+import dev.faas.gateway.provider.statics.StaticProvider;
+import dev.faas.gateway.provider.swarm.DockerApi;
+import dev.faas.gateway.provider.swarm.SwarmProvider;
+import dev.faas.gateway.proxy.Balancers;
+import dev.faas.gateway.proxy.FunctionProxy;
+import dev.faas.gateway.routing.FunctionRouter;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.Options;
+
+/** Reads the configuration, wires the parts together and serves until the process is stopped. */
 public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
     private Main() {}
 
     public static void main(String[] args) {
-        System.out.println("level=info msg=\"faas gateway: not implemented yet\"");
+        GatewayConfig config;
+        try {
+            config = GatewayConfig.fromEnvironment();
+        } catch (IllegalArgumentException e) {
+            LOG.error("event=bad_config problem=\"{}\" action=\"fix the environment variable and restart\"", e.getMessage());
+            System.exit(2);
+            return;
+        }
+        String version = version();
+        PrometheusMeterRegistry meters = Meters.prometheus();
+        FunctionRegistry registry = new FunctionRegistry();
+        Balancers balancers = new Balancers(config);
+        FunctionMetrics metrics = new FunctionMetrics(meters);
+        registry.addListener(balancers);
+        registry.addListener(metrics);
+        registry.addListener(new RegistryLog());
+
+        FunctionProvider provider = config.provider().equals("static")
+                ? new StaticProvider(config.staticFunctions())
+                : new SwarmProvider(new DockerApi(config.dockerTimeout()), config);
+
+        FunctionProxy proxy = new FunctionProxy(registry, balancers, metrics, config);
+        Routes.Handlers handlers = new Routes.Handlers(
+                new FunctionRouter(proxy, config.maxBody()),
+                new HealthHandler(provider),
+                new MetricsHandler(meters),
+                new SystemInfoHandler(provider, version));
+
+        Undertow server = Undertow.builder()
+                .addHttpListener(config.port(), "0.0.0.0")
+                .setIoThreads(config.ioThreads())
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.maxBody())
+                .setSocketOption(Options.READ_TIMEOUT, (int) config.readTimeout().toMillis())
+                .setSocketOption(Options.WRITE_TIMEOUT, (int) config.writeTimeout().toMillis())
+                .setHandler(Routes.of(handlers))
+                .build();
+        provider.start(registry);
+        server.start();
+        LOG.info("event=started port={} provider={} network={} version={}",
+                config.port(), config.provider(), config.functionsNetwork(), version);
+
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop();
+            provider.close();
+            LOG.info("event=stopped");
+        }, "shutdown"));
+    }
+
+    private static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 }

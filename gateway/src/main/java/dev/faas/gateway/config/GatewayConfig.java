@@ -1,0 +1,127 @@
+package dev.faas.gateway.config;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every setting of the gateway, read once from the environment (OpenFaaS-style lower-case names).
+ * Add new settings here, with their default, and nowhere else.
+ *
+ * @param port              HTTP port for functions, /system, /metrics and /healthz ({@code port}, 8080)
+ * @param ioThreads         Undertow IO threads ({@code io_threads}, one per core)
+ * @param readTimeout       idle time allowed while reading a request ({@code read_timeout}, 65s)
+ * @param writeTimeout      idle time allowed while writing a response ({@code write_timeout}, 65s)
+ * @param upstreamTimeout   longest a function call may take before 504 ({@code upstream_timeout}, 60s)
+ * @param maxBody           largest request body in bytes before 413 ({@code max_body}, 10m)
+ * @param provider          where functions come from: {@code swarm} or {@code static} ({@code provider}, swarm)
+ * @param functionsNetwork  overlay network whose task addresses are used; {@code <stack>_<name>} also matches
+ *                          ({@code functions_network}, functions)
+ * @param functionPort      port the watchdog listens on in every replica ({@code function_port}, 8080)
+ * @param staticFunctions   for {@code provider=static}: {@code name=http://h:p,http://h2:p;other=...}
+ *                          ({@code static_functions}, empty)
+ * @param resyncInterval    full re-read of Swarm state, a safety net behind the event stream ({@code resync_interval}, 5s)
+ * @param dockerTimeout     longest wait for one Docker API call ({@code docker_timeout}, 5s)
+ * @param upstreamConnections keep-alive connections per replica and IO thread ({@code upstream_connections}, 32)
+ * @param upstreamQueue     requests that may wait for a free upstream connection before 503 ({@code upstream_queue}, 1000)
+ */
+public record GatewayConfig(
+        int port,
+        int ioThreads,
+        Duration readTimeout,
+        Duration writeTimeout,
+        Duration upstreamTimeout,
+        long maxBody,
+        String provider,
+        String functionsNetwork,
+        int functionPort,
+        String staticFunctions,
+        Duration resyncInterval,
+        Duration dockerTimeout,
+        int upstreamConnections,
+        int upstreamQueue) {
+
+    public static GatewayConfig fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    /** Reads the settings from a map of environment variables; a bad value fails with a message naming it. */
+    public static GatewayConfig from(Map<String, String> env) {
+        Settings s = new Settings(env);
+        return new GatewayConfig(
+                s.integer("port", 8080),
+                s.integer("io_threads", Math.max(2, Runtime.getRuntime().availableProcessors())),
+                s.duration("read_timeout", Duration.ofSeconds(65)),
+                s.duration("write_timeout", Duration.ofSeconds(65)),
+                s.duration("upstream_timeout", Duration.ofSeconds(60)),
+                s.size("max_body", 10L * 1024 * 1024),
+                s.oneOf("provider", "swarm", "swarm", "static"),
+                s.text("functions_network", "functions"),
+                s.integer("function_port", 8080),
+                s.text("static_functions", ""),
+                s.duration("resync_interval", Duration.ofSeconds(5)),
+                s.duration("docker_timeout", Duration.ofSeconds(5)),
+                s.integer("upstream_connections", 32),
+                s.integer("upstream_queue", 1000));
+    }
+
+    /** Parses one kind of value per method; every error names the variable and shows an example. */
+    private record Settings(Map<String, String> env) {
+        String text(String name, String fallback) {
+            String v = env.get(name);
+            return v == null || v.isBlank() ? fallback : v.trim();
+        }
+
+        int integer(String name, int fallback) {
+            String v = text(name, null);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                int n = Integer.parseInt(v);
+                if (n < 0) {
+                    throw new NumberFormatException();
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + "=" + v + " is not a whole number >= 0 (example: " + fallback + ")");
+            }
+        }
+
+        String oneOf(String name, String fallback, String... allowed) {
+            String v = text(name, fallback).toLowerCase(Locale.ROOT);
+            for (String a : allowed) {
+                if (a.equals(v)) {
+                    return v;
+                }
+            }
+            throw new IllegalArgumentException(name + "=" + v + " is not one of " + String.join(", ", allowed));
+        }
+
+        /** Accepts Go-style durations ("500ms", "5s", "2m", "1h") and bare seconds ("5"). */
+        Duration duration(String name, Duration fallback) {
+            String v = text(name, null);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                return Units.duration(v);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + "=" + v + " is not a duration (examples: 5s, 500ms, 2m)");
+            }
+        }
+
+        /** Accepts bytes ("1048576") or k/m/g suffixes in powers of 1024 ("10m"). */
+        long size(String name, long fallback) {
+            String v = text(name, null);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                return Units.bytes(v);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + "=" + v + " is not a size (examples: 1048576, 512k, 10m)");
+            }
+        }
+    }
+}

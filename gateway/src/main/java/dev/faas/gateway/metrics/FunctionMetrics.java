@@ -1,0 +1,81 @@
+package dev.faas.gateway.metrics;
+
+import dev.faas.gateway.provider.Function;
+import dev.faas.gateway.provider.FunctionRegistry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * OpenFaaS's gateway metrics, with the same names and labels so existing dashboards and alert rules work:
+ * {@code gateway_function_invocation_total{function_name,code}}, {@code gateway_functions_seconds{function_name,code}}
+ * (histogram with Prometheus's default buckets, as OpenFaaS had) and {@code gateway_service_count{function_name}}
+ * (desired replicas). Meters are created once per function and status code, so recording costs two map look-ups.
+ */
+public final class FunctionMetrics implements FunctionRegistry.Listener {
+    private static final Duration[] BUCKETS = {
+        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
+    private record Meters(Counter invocations, Timer duration) {}
+
+    private final MeterRegistry registry;
+    private final Map<String, Map<Integer, Meters>> meters = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> replicas = new ConcurrentHashMap<>();
+
+    public FunctionMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void record(String function, int code, long nanos) {
+        Meters m = meters.computeIfAbsent(function, f -> new ConcurrentHashMap<>())
+                .computeIfAbsent(code, c -> create(function, c));
+        m.invocations.increment();
+        m.duration.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** How many calls a function has had, over every status code (for the management API's invocationCount). */
+    public double invocationCount(String function) {
+        Map<Integer, Meters> byCode = meters.get(function);
+        return byCode == null ? 0 : byCode.values().stream().mapToDouble(m -> m.invocations.count()).sum();
+    }
+
+    private Meters create(String function, int code) {
+        String c = Integer.toString(code);
+        return new Meters(
+                Counter.builder("gateway_function_invocation_total")
+                        .description("Function invocations through the gateway")
+                        .tag("function_name", function).tag("code", c).register(registry),
+                Timer.builder("gateway_functions_seconds")
+                        .description("Function call duration seen by the gateway")
+                        .tag("function_name", function).tag("code", c)
+                        .serviceLevelObjectives(BUCKETS)
+                        .register(registry));
+    }
+
+    @Override
+    public void changed(Function before, Function after) {
+        if (after == null) {
+            AtomicInteger gone = replicas.remove(before.name());
+            if (gone != null) {
+                registry.find("gateway_service_count").tag("function_name", before.name()).gauges()
+                        .forEach(registry::remove);
+            }
+            return;
+        }
+        replicas.computeIfAbsent(after.name(), name -> {
+            AtomicInteger value = new AtomicInteger();
+            Gauge.builder("gateway_service_count", value, AtomicInteger::get)
+                    .description("Desired replicas of each function")
+                    .tag("function_name", name).register(registry);
+            return value;
+        }).set(after.desiredReplicas());
+    }
+}

@@ -1,0 +1,4 @@
+package dev.faas.gateway.provider;
+
+/** What /system/info reports about the provider: {@code {"provider":"faas-swarm","orchestration":"swarm",...}}. */
+public record ProviderInfo(String provider, String orchestration, String version) {}

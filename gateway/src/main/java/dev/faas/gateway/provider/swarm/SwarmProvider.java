@@ -1,0 +1,222 @@
+package dev.faas.gateway.provider.swarm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
+import dev.faas.gateway.config.GatewayConfig;
+import dev.faas.gateway.provider.Function;
+import dev.faas.gateway.provider.FunctionProvider;
+import dev.faas.gateway.provider.FunctionRegistry;
+import dev.faas.gateway.provider.ProviderHealth;
+import dev.faas.gateway.provider.ProviderInfo;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Discovers functions in Docker Swarm and keeps the registry current, all on one background thread:
+ * <ul>
+ *   <li>Docker events (service create/update/remove, container start/die/health_status) re-read the one service
+ *   they concern; while its tasks are still starting it is re-read every 200 ms (up to a minute), so a new replica
+ *   is routed to right after it turns running, and a dying container is dropped at once.</li>
+ *   <li>A full re-read every {@code resync_interval} catches anything the event stream missed.</li>
+ *   <li>When Docker cannot be reached, the registry keeps its last state (routing goes on) and health says so; the
+ *   change is logged once each way.</li>
+ * </ul>
+ */
+public final class SwarmProvider implements FunctionProvider {
+    private static final Logger LOG = LoggerFactory.getLogger(SwarmProvider.class);
+    private static final String SERVICE_ID_LABEL = "com.docker.swarm.service.id";
+    private static final long CONVERGE_POLL_MS = 200;
+    private static final long CONVERGE_LIMIT_NS = TimeUnit.MINUTES.toNanos(1);
+    private static final long DEAD_MEMORY_NS = TimeUnit.MINUTES.toNanos(1);
+
+    private final DockerApi docker;
+    private final SwarmState state;
+    private final Duration resyncInterval;
+    private final ScheduledExecutorService sync = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "swarm-sync");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final Map<String, Long> convergingUntil = new ConcurrentHashMap<>();
+    private final Map<String, Long> deadContainers = new ConcurrentHashMap<>();
+    private volatile ProviderHealth health = new ProviderHealth(false, "not read from docker yet", null);
+    private volatile FunctionRegistry registry;
+    private volatile ResultCallback.Adapter<Event> events;
+    private volatile boolean closed;
+
+    public SwarmProvider(DockerApi docker, GatewayConfig config) {
+        this.docker = docker;
+        this.state = new SwarmState(config.functionsNetwork(), config.functionPort());
+        this.resyncInterval = config.resyncInterval();
+    }
+
+    @Override
+    public ProviderInfo info() {
+        return new ProviderInfo("faas-swarm", "swarm", "1");
+    }
+
+    @Override
+    public ProviderHealth health() {
+        return health;
+    }
+
+    @Override
+    public void start(FunctionRegistry target) {
+        this.registry = target;
+        sync.execute(this::subscribe);
+        sync.scheduleWithFixedDelay(this::resyncAll, 0, resyncInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void resyncAll() {
+        try {
+            JsonNode services = docker.get("/services", "{\"label\":[\"function=true\"]}");
+            JsonNode tasks = docker.get("/tasks", "{\"desired-state\":[\"running\"]}");
+            registry.replaceAll(state.functions(services, tasks, deadContainers()));
+            reachable(Instant.now());
+        } catch (IOException | RuntimeException e) {
+            unreachable(e);
+        }
+    }
+
+    /** Re-reads one service soon; requests that arrive before it runs are folded into one read. */
+    private void refreshSoon(String serviceId) {
+        if (!closed && pending.add(serviceId)) {
+            sync.execute(() -> {
+                pending.remove(serviceId);
+                refresh(serviceId);
+            });
+        }
+    }
+
+    private void refresh(String serviceId) {
+        try {
+            String id = "\"" + serviceId.replace("\"", "") + "\"";
+            JsonNode services = docker.get("/services", "{\"id\":[" + id + "]}");
+            JsonNode tasks = docker.get("/tasks", "{\"service\":[" + id + "],\"desired-state\":[\"running\"]}");
+            List<Function> found = state.functions(services, tasks, deadContainers()).stream()
+                    .filter(f -> f.id().equals(serviceId)).toList();
+            if (found.isEmpty()) {
+                registry.remove(serviceId);
+            } else {
+                registry.put(found.get(0));
+            }
+            reachable(health.lastSync());
+            keepWatchingWhileConverging(serviceId, !found.isEmpty() && SwarmState.isConverging(tasks));
+        } catch (IOException | RuntimeException e) {
+            unreachable(e);
+        }
+    }
+
+    private void keepWatchingWhileConverging(String serviceId, boolean converging) {
+        Long until = convergingUntil.get(serviceId);
+        if (converging && until != null && System.nanoTime() < until) {
+            sync.schedule(() -> refreshSoon(serviceId), CONVERGE_POLL_MS, TimeUnit.MILLISECONDS);
+        } else {
+            convergingUntil.remove(serviceId);
+        }
+    }
+
+    private void onEvent(Event e) {
+        String serviceId;
+        if (e.getType() == EventType.SERVICE) {
+            serviceId = e.getActor() == null ? null : e.getActor().getId();
+        } else {
+            Map<String, String> attrs = e.getActor() == null ? null : e.getActor().getAttributes();
+            serviceId = attrs == null ? null : attrs.get(SERVICE_ID_LABEL);
+            if (serviceId != null && "die".equals(e.getAction())) {
+                deadContainers.put(e.getActor().getId(), System.nanoTime() + DEAD_MEMORY_NS);
+            }
+        }
+        if (serviceId != null && !serviceId.isEmpty()) {
+            convergingUntil.putIfAbsent(serviceId, System.nanoTime() + CONVERGE_LIMIT_NS);
+            refreshSoon(serviceId);
+        }
+    }
+
+    private void subscribe() {
+        if (closed) {
+            return;
+        }
+        ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Event event) {
+                onEvent(event);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                resubscribeLater();
+            }
+
+            @Override
+            public void onComplete() {
+                resubscribeLater();
+            }
+        };
+        try {
+            events = docker.client().eventsCmd()
+                    .withEventTypeFilter(EventType.SERVICE, EventType.CONTAINER)
+                    .exec(callback);
+            // Anything that happened while we were not listening.
+            sync.execute(this::resyncAll);
+        } catch (RuntimeException e) {
+            resubscribeLater();
+        }
+    }
+
+    private void resubscribeLater() {
+        if (!closed) {
+            sync.schedule(this::subscribe, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private Set<String> deadContainers() {
+        long now = System.nanoTime();
+        deadContainers.values().removeIf(expiry -> expiry < now);
+        return Set.copyOf(deadContainers.keySet());
+    }
+
+    private void reachable(Instant lastSync) {
+        if (!health.connected() && health.lastSync() != null) {
+            LOG.info("event=docker_reachable functions={}", registry.all().size());
+        }
+        health = ProviderHealth.ok(lastSync);
+    }
+
+    private void unreachable(Exception e) {
+        String reason = DockerApi.describe(e);
+        if (health.connected() || health.lastSync() == null && health.detail().startsWith("not read")) {
+            LOG.warn("event=docker_unreachable reason=\"{}\" action=\"routing from the last known state; check "
+                    + "that /var/run/docker.sock is mounted (or DOCKER_HOST is right)\"", reason);
+        }
+        health = new ProviderHealth(false, "docker unreachable: " + reason, health.lastSync());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        ResultCallback.Adapter<Event> e = events;
+        if (e != null) {
+            try {
+                e.close();
+            } catch (IOException ignored) {
+                // The stream is going away with the process.
+            }
+        }
+        sync.shutdownNow();
+        docker.close();
+    }
+}

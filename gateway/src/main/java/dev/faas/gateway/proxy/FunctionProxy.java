@@ -1,0 +1,92 @@
+package dev.faas.gateway.proxy;
+
+import dev.faas.gateway.api.PlainText;
+import dev.faas.gateway.config.GatewayConfig;
+import dev.faas.gateway.metrics.FunctionMetrics;
+import dev.faas.gateway.provider.Function;
+import dev.faas.gateway.provider.FunctionRegistry;
+import dev.faas.gateway.routing.FunctionCall;
+import io.undertow.predicate.Predicates;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
+import io.undertow.server.handlers.proxy.ProxyHandler;
+import io.undertow.util.HttpString;
+import java.util.UUID;
+
+/**
+ * Forwards a routed request to one ready replica of its function and streams the answer back. Adds
+ * {@code X-Call-Id} (kept when the caller sent one; also on the response), {@code X-Start-Time} (Unix ns),
+ * {@code X-Forwarded-For} / {@code -Host}; drops hop-by-hop headers both ways; records the call's metrics.
+ * <p>
+ * Errors: unknown function 404, no ready replica 503, body over max_body 413; failures after that are mapped by
+ * {@link UpstreamErrors} (502 unreachable, 504 timeout). A connect failure is retried once on another replica;
+ * a request that may have reached a function is never sent again (no idempotent-method retries).
+ */
+public final class FunctionProxy implements FunctionCall {
+    static final HttpString X_CALL_ID = new HttpString("X-Call-Id");
+    static final HttpString X_START_TIME = new HttpString("X-Start-Time");
+
+    private final FunctionRegistry registry;
+    private final Balancers balancers;
+    private final FunctionMetrics metrics;
+    private final GatewayConfig config;
+    private final HttpHandler proxy;
+
+    public FunctionProxy(FunctionRegistry registry, Balancers balancers, FunctionMetrics metrics, GatewayConfig config) {
+        this.registry = registry;
+        this.balancers = balancers;
+        this.metrics = metrics;
+        this.config = config;
+        this.proxy = ProxyHandler.builder()
+                .setProxyClient(new FunctionProxyClient())
+                .setMaxRequestTime((int) Math.min(Integer.MAX_VALUE, config.upstreamTimeout().toMillis()))
+                .setRewriteHostHeader(false)
+                .setReuseXForwarded(true)
+                .setMaxConnectionRetries(1)
+                .setIdempotentRequestPredicate(Predicates.falsePredicate())
+                .setNext(NO_REPLICA)
+                .build();
+    }
+
+    private static final HttpHandler NO_REPLICA =
+            exchange -> PlainText.send(exchange, 503, "no ready replica of this function; try again shortly");
+
+    @Override
+    public void forward(HttpServerExchange exchange, String name) throws Exception {
+        Function function = registry.find(name);
+        if (function == null) {
+            PlainText.send(exchange, 404, "function \"" + name + "\" not found");
+            return;
+        }
+        long started = System.nanoTime();
+        String label = function.name();
+        exchange.addExchangeCompleteListener((ex, next) -> {
+            metrics.record(label, ex.getStatusCode(), System.nanoTime() - started);
+            next.proceed();
+        });
+        String callId = exchange.getRequestHeaders().getFirst(X_CALL_ID);
+        if (callId == null || callId.isBlank()) {
+            callId = UUID.randomUUID().toString();
+            exchange.getRequestHeaders().put(X_CALL_ID, callId);
+        }
+        exchange.getResponseHeaders().put(X_CALL_ID, callId);
+        LoadBalancingProxyClient balancer = balancers.forFunction(function.id());
+        if (!function.hasReadyReplica() || balancer == null) {
+            NO_REPLICA.handleRequest(exchange);
+            return;
+        }
+        if (exchange.getRequestContentLength() > config.maxBody()) {
+            exchange.setPersistent(false);
+            PlainText.send(exchange, 413, "request body is larger than max_body (" + config.maxBody() + " bytes)");
+            return;
+        }
+        exchange.setMaxEntitySize(config.maxBody());
+        exchange.getRequestHeaders().put(X_START_TIME, System.currentTimeMillis() * 1_000_000L);
+        HopByHop.strip(exchange.getRequestHeaders());
+        exchange.addResponseCommitListener(ex -> HopByHop.strip(ex.getResponseHeaders()));
+        exchange.addDefaultResponseListener(new UpstreamErrors(label, config.upstreamTimeout()));
+        exchange.putAttachment(FunctionProxyClient.BALANCER, balancer);
+        proxy.handleRequest(exchange);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.faas.gateway.proxy;
+
+import dev.faas.gateway.api.PlainText;
+import io.undertow.server.DefaultResponseListener;
+import io.undertow.server.HttpServerExchange;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives the proxy's own bodiless failures their meaning and a short text body. Runs only when the exchange ends
+ * without a response having started, i.e. never for an answer the function sent (its 500 or 503 pass through).
+ * Undertow's proxy ends with 503 when it cannot connect or the connection breaks, 500 on an I/O error, and 504 at
+ * upstream_timeout; a gateway that could not reach an upstream answers 502.
+ */
+final class UpstreamErrors implements DefaultResponseListener {
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamErrors.class);
+    private final String function;
+    private final Duration timeout;
+
+    UpstreamErrors(String function, Duration timeout) {
+        this.function = function;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public boolean handleDefaultResponse(HttpServerExchange exchange) {
+        int status = exchange.getStatusCode();
+        if (status == 504) {
+            LOG.info("event=upstream_timeout function={} timeout={}", function, timeout);
+            PlainText.send(exchange, 504, "function \"" + function + "\" did not answer within " + timeout.toSeconds() + " s");
+            return true;
+        }
+        if (status == 503 || status == 500) {
+            LOG.info("event=upstream_unreachable function={}", function);
+            PlainText.send(exchange, 502, "could not reach function \"" + function + "\"");
+            return true;
+        }
+        return false;
+    }
+}
