@@ -7,6 +7,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.ImmediatePooledByteBuffer;
+import io.undertow.util.SameThreadExecutor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -84,7 +85,9 @@ public final class FunctionRouter implements HttpHandler {
             Connectors.resetRequestChannel(ex);
             ex.getRequestHeaders().remove(Headers.TRANSFER_ENCODING);
             ex.getRequestHeaders().put(Headers.CONTENT_LENGTH, body.length);
-            Connectors.executeRootHandler(e -> call.forward(e, name), ex);
+            // The callback may run inside this handler's own call (body already read) or later from the IO
+            // thread; dispatching covers both, and the root-handler call lets the proxy dispatch again.
+            ex.dispatch(SameThreadExecutor.INSTANCE, () -> Connectors.executeRootHandler(e -> call.forward(e, name), ex));
         }, (ex, error) -> tooLargeOrBroken(ex, error));
     }
 

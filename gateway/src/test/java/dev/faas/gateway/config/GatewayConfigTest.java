@@ -1,0 +1,40 @@
+package dev.faas.gateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GatewayConfigTest {
+    @Test
+    void everySettingHasADefault() {
+        GatewayConfig c = GatewayConfig.from(Map.of());
+        assertEquals(8080, c.port());
+        assertEquals(Duration.ofSeconds(60), c.upstreamTimeout());
+        assertEquals(10L << 20, c.maxBody());
+        assertEquals("swarm", c.provider());
+        assertEquals("functions", c.functionsNetwork());
+    }
+
+    @Test
+    void durationsAndSizesReadHumanUnits() {
+        GatewayConfig c = GatewayConfig.from(Map.of("upstream_timeout", "1500ms", "read_timeout", "2m",
+                "write_timeout", "7", "max_body", "512k"));
+        assertEquals(Duration.ofMillis(1500), c.upstreamTimeout());
+        assertEquals(Duration.ofMinutes(2), c.readTimeout());
+        assertEquals(Duration.ofSeconds(7), c.writeTimeout());
+        assertEquals(512 * 1024, c.maxBody());
+    }
+
+    @Test
+    void aBadValueFailsNamingTheVariable() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GatewayConfig.from(Map.of("upstream_timeout", "soon")));
+        assertTrue(e.getMessage().startsWith("upstream_timeout=soon"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> GatewayConfig.from(Map.of("provider", "k8s")));
+        assertThrows(IllegalArgumentException.class, () -> GatewayConfig.from(Map.of("port", "-1")));
+    }
+}

@@ -1,0 +1,69 @@
+package dev.faas.gateway.provider.swarm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faas.gateway.provider.Function;
+import java.net.URI;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SwarmStateTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final SwarmState state = new SwarmState("functions", 8080);
+
+    private static JsonNode json(String s) throws Exception {
+        return JSON.readTree(s.replace('\'', '"'));
+    }
+
+    private static String service(String id, String name, String labels, int replicas) {
+        return "{'ID':'" + id + "','Spec':{'Name':'" + name + "','Labels':{" + labels + "},"
+                + "'Mode':{'Replicated':{'Replicas':" + replicas + "}}}}";
+    }
+
+    private static String task(String id, String service, String state, String network, String ip, String container) {
+        return "{'ID':'" + id + "','ServiceID':'" + service + "','DesiredState':'running',"
+                + "'Status':{'State':'" + state + "','ContainerStatus':{'ContainerID':'" + container + "'}},"
+                + "'NetworksAttachments':[{'Network':{'Spec':{'Name':'ingress'}},'Addresses':['10.0.0.9/24']},"
+                + "{'Network':{'Spec':{'Name':'" + network + "'}},'Addresses':['" + ip + "/24']}]}";
+    }
+
+    @Test
+    void stackServicesAreNamedWithoutTheirStackPrefixAndTheLabelWins() throws Exception {
+        JsonNode services = json("[" + service("s1", "faas_catservice", "'function':'true','com.docker.stack.namespace':'faas'", 1)
+                + "," + service("s2", "other", "'function':'true','com.openfaas.function':'nice'", 1)
+                + "," + service("s3", "plain", "'function':'true'", 1)
+                + "," + service("s4", "notafunction", "'com.docker.stack.namespace':'faas'", 1) + "]");
+        List<Function> fs = state.functions(services, json("[]"), Set.of());
+        assertEquals(List.of("catservice", "nice", "plain"), fs.stream().map(Function::name).toList());
+        assertEquals("faas_catservice", fs.get(0).serviceName());
+    }
+
+    @Test
+    void onlyRunningTasksOnTheFunctionsNetworkAreReplicas() throws Exception {
+        JsonNode services = json("[" + service("s1", "cat", "'function':'true'", 3) + "]");
+        JsonNode tasks = json("[" + task("t1", "s1", "running", "functions", "10.231.1.5", "c1")
+                + "," + task("t2", "s1", "starting", "functions", "10.231.1.6", "c2")
+                + "," + task("t3", "s1", "running", "faas_functions", "10.231.1.7", "c3")
+                + "," + task("t4", "s1", "running", "elsewhere", "10.231.9.8", "c4") + "]");
+        Function f = state.functions(services, tasks, Set.of()).get(0);
+        assertEquals(3, f.desiredReplicas());
+        assertEquals(List.of(URI.create("http://10.231.1.5:8080/"), URI.create("http://10.231.1.7:8080/")),
+                f.replicas().stream().map(r -> r.address()).toList());
+        assertTrue(SwarmState.isConverging(tasks));
+    }
+
+    @Test
+    void aContainerSeenDyingIsNoLongerAReplica() throws Exception {
+        JsonNode services = json("[" + service("s1", "cat", "'function':'true'", 2) + "]");
+        JsonNode tasks = json("[" + task("t1", "s1", "running", "functions", "10.231.1.5", "c1")
+                + "," + task("t2", "s1", "running", "functions", "10.231.1.6", "c2") + "]");
+        Function f = state.functions(services, tasks, Set.of("c1")).get(0);
+        assertEquals(List.of("t2"), f.replicas().stream().map(r -> r.id()).toList());
+        assertFalse(SwarmState.isConverging(tasks));
+    }
+}
