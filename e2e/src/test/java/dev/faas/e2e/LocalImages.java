@@ -4,13 +4,15 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
+import java.util.Map;
 import java.util.UUID;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * Containers for tests on a machine with no registry: images must exist locally (never pulled), every container gets
+ * Containers and networks for tests on a machine with no registry: images must exist locally (never pulled), every container gets
  * a recognisable unique name and a label on the shared daemon, and published ports bind to 127.0.0.1 only.
  */
 final class LocalImages {
@@ -36,6 +38,14 @@ final class LocalImages {
                 .withImagePullPolicy(ignored -> false)
                 .withLabel(TEST_LABEL, owner)
                 .withCreateContainerCmdModifier(cmd -> cmd.withName(containerName));
+    }
+
+    /** A bridge network named {@code <owner>-<random>}, labelled with its owner; created on first use. */
+    static Network network(String owner) {
+        String networkName = owner.toLowerCase() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return Network.builder()
+                .createNetworkCmdModifier(cmd -> cmd.withName(networkName).withLabels(Map.of(TEST_LABEL, owner)))
+                .build();
     }
 
     /** Publishes {@code port} of the container on 127.0.0.1 only (a random host port), instead of every interface. */
