@@ -1,11 +1,87 @@
 package dev.faas.watchdog;
 
-/** Placeholder until the watchdog lands. */
+import dev.faas.watchdog.config.ConfigException;
+import dev.faas.watchdog.config.WatchdogConfig;
+import dev.faas.watchdog.exec.FunctionRunner;
+import dev.faas.watchdog.exec.Programs;
+import dev.faas.watchdog.http.WatchdogServer;
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The watchdog: reads its settings, starts the listener, drains on SIGTERM. */
 public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.err.println("level=error msg=\"watchdog not implemented yet\"");
-        System.exit(2);
+        WatchdogConfig config;
+        try {
+            config = WatchdogConfig.fromEnvironment(System.getenv());
+        } catch (ConfigException e) {
+            Log.error(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        WatchdogServer.tune(config);
+        FunctionRunner runner = runner(config);
+        WatchdogServer server = new WatchdogServer(config, runner, pool("watchdog-request-"));
+        int port;
+        try {
+            port = server.start();
+        } catch (IOException e) {
+            Log.error("cannot listen; is the port free and the address local?", "address", config.bindAddress(),
+                    "port", config.port(), "error", e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
+            @Override
+            public void run() {
+                server.drain();
+                System.err.flush();
+                Runtime.getRuntime().halt(0); // a drained stop is a clean exit, not the 143 of an unhandled SIGTERM
+            }
+        }, "watchdog-drain"));
+        Log.info("listening", "port", port, "fprocess", String.join(" ", config.command()));
+    }
+
+    private static FunctionRunner runner(WatchdogConfig config) {
+        String path = System.getenv("PATH");
+        String program = Programs.find(config.command().get(0), path);
+        if (program == null) {
+            Log.warn("fprocess program not found on PATH or not executable; requests will fail with 500 until it exists",
+                    "program", config.command().get(0), "PATH", path);
+        }
+        String setsid = Programs.find("setsid", path);
+        if (setsid == null) {
+            Log.warn("setsid not found on PATH: background processes a function leaves behind cannot be killed;"
+                    + " install util-linux or busybox setsid");
+        }
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemons("watchdog-timer-"));
+        timer.setRemoveOnCancelPolicy(true);
+        return new FunctionRunner(config.command(), program, setsid, config.combineOutput(), config.processLimit(),
+                timer, pool("watchdog-stdin-"));
+    }
+
+    private static ExecutorService pool(String prefix) {
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                daemons(prefix));
+    }
+
+    private static ThreadFactory daemons(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return new ThreadFactory() {
+            @Override
+            public Thread newThread(Runnable task) {
+                Thread thread = new Thread(task, prefix + count.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            }
+        };
     }
 }

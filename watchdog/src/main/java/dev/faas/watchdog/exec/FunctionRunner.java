@@ -1,0 +1,208 @@
+package dev.faas.watchdog.exec;
+
+import dev.faas.watchdog.config.WatchdogConfig.Limit;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs the function once per request: starts the command in its own process group, feeds stdin, collects stdout
+ * once, and kills the whole tree when the main process exits, the limit is reached or the body is too large.
+ */
+public final class FunctionRunner {
+    private static final int PUMP_BUFFER = 64 * 1024;
+
+    private final List<String> command;
+    private final String setsid;
+    private final boolean combineOutput;
+    private final Limit limit;
+    private final ScheduledExecutorService timer;
+    private final ExecutorService pumps;
+    private final Set<ProcessTree> running = ConcurrentHashMap.newKeySet();
+    private volatile String program;
+
+    /**
+     * @param command the split fprocess
+     * @param program command[0] resolved, or null when not found yet (looked up again per request)
+     * @param setsid  the setsid program, or null to fall back to killing live descendants only
+     * @param limit   the limit on one run, or null for none
+     */
+    public FunctionRunner(List<String> command, String program, String setsid, boolean combineOutput, Limit limit,
+                          ScheduledExecutorService timer, ExecutorService pumps) {
+        this.command = List.copyOf(command);
+        this.program = program;
+        this.setsid = setsid;
+        this.combineOutput = combineOutput;
+        this.limit = limit;
+        this.timer = timer;
+        this.pumps = pumps;
+    }
+
+    public Outcome run(Map<String, String> env, Stdin stdin) {
+        long start = System.nanoTime();
+        Process process;
+        try {
+            process = builder(env).start();
+        } catch (StartProblem | IOException e) {
+            return new Outcome.StartFailed(e.getMessage());
+        }
+        ProcessTree tree = new ProcessTree(process, setsid != null);
+        running.add(tree);
+        AtomicReference<Outcome> verdict = new AtomicReference<>();
+        ScheduledFuture<?> deadline = limit == null ? null : timer.schedule(
+                () -> kill(tree, verdict, new Outcome.TimedOut(limit)), limit.duration().toNanos(), TimeUnit.NANOSECONDS);
+        // A background child may hold stdout open after the main process exits: sweep the group as soon as it does.
+        process.onExit().thenRun(tree::sweepAfterExit);
+        try {
+            Future<?> pump = feed(process, stdin, tree, verdict);
+            OutputBuffer output = new OutputBuffer();
+            try (InputStream stdout = process.getInputStream()) {
+                output.readFrom(stdout);
+            } catch (IOException e) {
+                // the pipe broke because the tree was killed; the verdict says why
+            }
+            int status = waitUninterruptibly(process);
+            tree.sweepAfterExit();
+            finish(pump);
+            Outcome killed = verdict.get();
+            return killed != null ? killed : new Outcome.Exited(status, output, System.nanoTime() - start);
+        } finally {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+            running.remove(tree);
+        }
+    }
+
+    /** Kills every running request's tree (shutdown after the drain period). */
+    public void killAll() {
+        running.forEach(ProcessTree::killAll);
+    }
+
+    private ProcessBuilder builder(Map<String, String> env) throws StartProblem {
+        String resolved = program;
+        if (resolved == null) {
+            resolved = Programs.find(command.get(0), System.getenv("PATH"));
+            if (resolved == null) {
+                throw new StartProblem("program '" + command.get(0) + "' was not found on PATH or is not executable;"
+                        + " fix fprocess or the image");
+            }
+            program = resolved;
+        }
+        List<String> argv = new ArrayList<>(command.size() + 1);
+        if (setsid != null) {
+            argv.add(setsid);
+        }
+        argv.add(resolved);
+        argv.addAll(command.subList(1, command.size()));
+        ProcessBuilder builder = new ProcessBuilder(argv);
+        if (!env.isEmpty()) {
+            builder.environment().putAll(env);
+        }
+        if (combineOutput) {
+            builder.redirectErrorStream(true);
+        } else {
+            builder.redirectError(ProcessBuilder.Redirect.INHERIT);
+        }
+        return builder;
+    }
+
+    /** Small bodies are written at once (they fit the pipe buffer); others stream from a pump thread. */
+    private Future<?> feed(Process process, Stdin stdin, ProcessTree tree, AtomicReference<Outcome> verdict) {
+        if (stdin instanceof Stdin.Bytes bytes) {
+            try (OutputStream in = process.getOutputStream()) {
+                in.write(bytes.bytes());
+            } catch (IOException e) {
+                // the process exited without reading all of its input: not an error of the watchdog
+            }
+            return null;
+        }
+        Stdin.Streamed streamed = (Stdin.Streamed) stdin;
+        return pumps.submit(() -> pump(streamed, process.getOutputStream(), tree, verdict));
+    }
+
+    private void pump(Stdin.Streamed body, OutputStream stdin, ProcessTree tree, AtomicReference<Outcome> verdict) {
+        byte[] buf = new byte[PUMP_BUFFER];
+        long total = 0;
+        try (stdin) {
+            while (true) {
+                int n;
+                try {
+                    n = body.body().read(buf);
+                } catch (IOException e) {
+                    kill(tree, verdict, new Outcome.BodyUnreadable(String.valueOf(e.getMessage())));
+                    return;
+                }
+                if (n < 0) {
+                    return;
+                }
+                total += n;
+                if (body.maxBytes() > 0 && total > body.maxBytes()) {
+                    kill(tree, verdict, new Outcome.BodyTooLarge(body.maxBytes()));
+                    return;
+                }
+                stdin.write(buf, 0, n);
+            }
+        } catch (IOException e) {
+            // stdin closed: the process exited or stopped reading; the rest of the body is not needed
+        }
+    }
+
+    private static void kill(ProcessTree tree, AtomicReference<Outcome> verdict, Outcome why) {
+        if (verdict.compareAndSet(null, why)) {
+            tree.killAll();
+        }
+    }
+
+    /** The pump ends on its own once stdin breaks; one stuck on a silent caller is interrupted, closing the socket. */
+    private static void finish(Future<?> pump) {
+        if (pump == null) {
+            return;
+        }
+        try {
+            pump.get(1, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            pump.cancel(true);
+        } catch (ExecutionException e) {
+            // the pump handles its own I/O errors; nothing left to do
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int waitUninterruptibly(Process process) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return process.waitFor();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static final class StartProblem extends Exception {
+        StartProblem(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.faas.watchdog.http;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The request as environment variables, the classic watchdog's cgi_headers: {@code Http_<Header>} for each header
+ * (Go's canonical name, '-' → '_', first value), plus Http_Method, Http_Path, Http_Query, Http_Host and
+ * Http_Content_Length.
+ */
+public final class CgiEnvironment {
+    private CgiEnvironment() {}
+
+    /**
+     * @param rawQuery      the query without '?', or null
+     * @param contentLength the body length, -1 when it is chunked
+     */
+    public static Map<String, String> of(String method, String path, String rawQuery,
+                                         Map<String, List<String>> headers, long contentLength) {
+        Map<String, String> env = new HashMap<>(headers.size() * 2 + 12);
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            List<String> values = header.getValue();
+            if (!values.isEmpty()) {
+                env.put("Http_" + canonicalName(header.getKey()).replace('-', '_'), values.get(0));
+            }
+        }
+        env.put("Http_Method", method);
+        env.put("Http_Path", path);
+        env.put("Http_Query", rawQuery == null ? "" : rawQuery);
+        String host = firstValue(headers, "Host");
+        env.put("Http_Host", host == null ? "" : host);
+        env.put("Http_Content_Length", Long.toString(contentLength));
+        return env;
+    }
+
+    /** Go's canonical header form, which the classic names used: "x-custom-HEADER" → "X-Custom-Header". */
+    public static String canonicalName(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        boolean upper = true;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            out.append(upper ? Character.toUpperCase(c) : Character.toLowerCase(c));
+            upper = c == '-';
+        }
+        return out.toString();
+    }
+
+    private static String firstValue(Map<String, List<String>> headers, String name) {
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            if (header.getKey().equalsIgnoreCase(name) && !header.getValue().isEmpty()) {
+                return header.getValue().get(0);
+            }
+        }
+        return null;
+    }
+}

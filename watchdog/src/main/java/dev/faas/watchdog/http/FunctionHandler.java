@@ -1,0 +1,164 @@
+package dev.faas.watchdog.http;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.faas.watchdog.Log;
+import dev.faas.watchdog.config.Durations;
+import dev.faas.watchdog.config.WatchdogConfig;
+import dev.faas.watchdog.exec.FunctionRunner;
+import dev.faas.watchdog.exec.Outcome;
+import dev.faas.watchdog.exec.OutputBuffer;
+import dev.faas.watchdog.exec.Stdin;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+
+/** One request, one process: the body to stdin, stdout to the response, the exit status to the status code. */
+public final class FunctionHandler implements HttpHandler {
+    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    /** A body this small fits the pipe buffer, so it is written at once instead of from a pump thread. */
+    private static final int SMALL_BODY = 64 * 1024;
+    private static final int DEBUG_PREVIEW = 16 * 1024;
+
+    private final WatchdogConfig config;
+    private final FunctionRunner runner;
+    private final Semaphore inflight;
+
+    public FunctionHandler(WatchdogConfig config, FunctionRunner runner) {
+        this.config = config;
+        this.runner = runner;
+        this.inflight = config.maxInflight() > 0 ? new Semaphore(config.maxInflight()) : null;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        if (!METHODS.contains(method)) {
+            exchange.getResponseHeaders().set("Allow", "GET, POST, PUT, PATCH, DELETE");
+            Responses.text(exchange, 405, "method " + method + " is not allowed; use GET, POST, PUT, PATCH or DELETE\n");
+            return;
+        }
+        if (inflight != null && !inflight.tryAcquire()) {
+            Responses.text(exchange, 429, "too many requests in flight (max_inflight=" + config.maxInflight()
+                    + "); retry later\n");
+            return;
+        }
+        try {
+            invoke(exchange, method);
+        } finally {
+            if (inflight != null) {
+                inflight.release();
+            }
+        }
+    }
+
+    private void invoke(HttpExchange exchange, String method) throws IOException {
+        Headers headers = exchange.getRequestHeaders();
+        long length = contentLength(headers);
+        long max = config.maxBodySize();
+        if (max > 0 && length > max) {
+            tooLarge(exchange, max);
+            return;
+        }
+        Stdin stdin;
+        if (config.marshalRequest() || (length >= 0 && length <= SMALL_BODY)) {
+            byte[] body = readBody(exchange.getRequestBody(), length, max);
+            if (body == null) {
+                tooLarge(exchange, max);
+                return;
+            }
+            stdin = new Stdin.Bytes(config.marshalRequest() ? MarshalledRequest.json(headers, body) : body);
+        } else {
+            stdin = new Stdin.Streamed(exchange.getRequestBody(), max);
+        }
+        if (config.writeDebug()) {
+            Log.info("request", "method", method, "path", exchange.getRequestURI().getRawPath(), "length", length);
+        }
+        Map<String, String> env = config.cgiHeaders()
+                ? CgiEnvironment.of(method, exchange.getRequestURI().getPath(), exchange.getRequestURI().getRawQuery(),
+                        headers, length)
+                : Map.of();
+        respond(exchange, runner.run(env, stdin));
+    }
+
+    private void respond(HttpExchange exchange, Outcome outcome) throws IOException {
+        if (outcome instanceof Outcome.Exited exited) {
+            respondExited(exchange, exited);
+        } else if (outcome instanceof Outcome.TimedOut timedOut) {
+            Log.warn("function killed at its time limit; raise " + timedOut.limit().setting() + " if it needs longer",
+                    "limit", Durations.format(timedOut.limit().duration()));
+            Responses.text(exchange, 504, timedOut.limit().describe() + " reached: process killed\n");
+        } else if (outcome instanceof Outcome.BodyTooLarge tooLarge) {
+            tooLarge(exchange, tooLarge.maxBytes());
+        } else if (outcome instanceof Outcome.BodyUnreadable unreadable) {
+            Responses.text(exchange, 400, "the request body could not be read: " + unreadable.reason() + "\n");
+        } else {
+            String reason = ((Outcome.StartFailed) outcome).reason();
+            Log.error("cannot start the function", "fprocess", String.join(" ", config.command()), "error", reason);
+            Responses.text(exchange, 500, "cannot start the function: " + reason + "\n");
+        }
+    }
+
+    private void respondExited(HttpExchange exchange, Outcome.Exited exited) throws IOException {
+        OutputBuffer output = exited.output();
+        if (config.writeDebug()) {
+            Log.info("function output", "status", exited.status(), "bytes", output.size(),
+                    "output", output.preview(DEBUG_PREVIEW));
+        }
+        Headers response = exchange.getResponseHeaders();
+        byte[] prefix = new byte[0];
+        int code = 200;
+        if (exited.status() == 0) {
+            response.set("X-Duration-Seconds", Responses.seconds(exited.nanos()));
+        } else {
+            code = 500;
+            prefix = ("exit status " + exited.status() + "\n").getBytes(StandardCharsets.UTF_8);
+            Log.warn("function exited with an error", "status", exited.status(), "bytes", output.size());
+        }
+        String contentType = config.contentType().isEmpty()
+                ? exchange.getRequestHeaders().getFirst("Content-Type") : config.contentType();
+        if (contentType != null) {
+            response.set("Content-Type", contentType);
+        }
+        long size = prefix.length + output.size();
+        exchange.sendResponseHeaders(code, size == 0 ? -1 : size);
+        if (size > 0) {
+            try (OutputStream body = exchange.getResponseBody()) {
+                body.write(prefix);
+                output.writeTo(body);
+            }
+        }
+    }
+
+    private static void tooLarge(HttpExchange exchange, long max) throws IOException {
+        exchange.getResponseHeaders().set("Connection", "close");
+        Responses.text(exchange, 413, "request body is larger than max_body_size (" + max + " bytes)\n");
+    }
+
+    /** The declared length, 0 when there is no body, -1 when it is chunked. */
+    private static long contentLength(Headers headers) {
+        String chunked = headers.getFirst("Transfer-Encoding");
+        if (chunked != null && chunked.equalsIgnoreCase("chunked")) {
+            return -1;
+        }
+        String length = headers.getFirst("Content-Length");
+        return length == null ? 0 : Long.parseLong(length.trim());
+    }
+
+    /** Reads a whole body, or returns null when it is longer than {@code max} (0 = no limit). */
+    private static byte[] readBody(InputStream in, long length, long max) throws IOException {
+        if (length > Integer.MAX_VALUE - 8) {
+            return null; // marshal_request holds the body in one array
+        }
+        if (length >= 0) {
+            return in.readNBytes((int) length);
+        }
+        byte[] body = in.readNBytes(max > 0 ? (int) Math.min(Integer.MAX_VALUE - 8, max + 1) : Integer.MAX_VALUE - 8);
+        return max > 0 && body.length > max ? null : body;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.faas.watchdog.http;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.faas.watchdog.Log;
+import dev.faas.watchdog.config.WatchdogConfig;
+import dev.faas.watchdog.exec.FunctionRunner;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+
+/** The listener's life: start, then mark ready; on SIGTERM drain and stop. */
+public final class WatchdogServer {
+    private static final int BACKLOG = 1024;
+
+    private final WatchdogConfig config;
+    private final FunctionRunner runner;
+    private final ExecutorService requests;
+    private final Readiness readiness;
+    private final InFlight inFlight = new InFlight();
+    private HttpServer server;
+
+    public WatchdogServer(WatchdogConfig config, FunctionRunner runner, ExecutorService requests) {
+        this.config = config;
+        this.runner = runner;
+        this.requests = requests;
+        this.readiness = new Readiness(config.lockFile(), config.suppressLock());
+    }
+
+    /** Sets the JDK server's knobs; they are read once, when its classes load, so this runs before {@link #start}. */
+    public static void tune(WatchdogConfig config) {
+        // Without it every keep-alive response waits ~40 ms for Nagle and the client's delayed ACK.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        System.setProperty("sun.net.httpserver.maxReqTime", wholeSecondsOrOff(config.readTimeout(), 0));
+        // From the end of the request body to the end of the response: the process limit plus time to write.
+        System.setProperty("sun.net.httpserver.maxRspTime", wholeSecondsOrOff(config.writeTimeout(), 2));
+    }
+
+    /** @return the port actually bound (differs from the setting when it is 0) */
+    public int start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), BACKLOG);
+        server.setExecutor(requests);
+        server.createContext("/", new Routes(readiness, inFlight, new FunctionHandler(config, runner)));
+        server.start();
+        readiness.markReady();
+        return server.getAddress().getPort();
+    }
+
+    /**
+     * Unhealthy and lock removed first, then the listener closes (new connections are refused) and in-flight
+     * requests get up to write_timeout to finish; whatever still runs after that is killed.
+     */
+    public void drain() {
+        readiness.startDraining();
+        long waitSeconds = drainSeconds(config);
+        Log.info("draining", "in_flight_wait", waitSeconds + "s");
+        // stop() closes the listener at once but then sleeps out its whole delay, so it runs beside the wait below.
+        Thread stopper = new Thread(() -> server.stop((int) Math.min(Integer.MAX_VALUE, waitSeconds)), "watchdog-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+        boolean drained;
+        try {
+            drained = inFlight.awaitNone(waitSeconds * 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drained = false;
+        }
+        if (!drained) {
+            Log.warn("requests still running after the drain period; killing them");
+        }
+        runner.killAll();
+        Log.info("stopped", "drained", drained);
+    }
+
+    /** write_timeout bounds every request; without it, exec_timeout; with neither, a bound still keeps stop finite. */
+    static long drainSeconds(WatchdogConfig config) {
+        Duration bound = !config.writeTimeout().isZero() ? config.writeTimeout() : config.execTimeout();
+        return bound.isZero() ? 30 : ceilSeconds(bound) + 1;
+    }
+
+    private static String wholeSecondsOrOff(Duration d, long grace) {
+        return d.isZero() ? "-1" : Long.toString(ceilSeconds(d) + grace);
+    }
+
+    private static long ceilSeconds(Duration d) {
+        return (d.toMillis() + 999) / 1000;
+    }
+}

@@ -1,0 +1,144 @@
+package dev.faas.watchdog;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Fork mode against a real watchdog process: one process per request, body in, output out. */
+class ForkModeTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void catEchoesTheBodyWithDurationAndTheRequestsContentType() throws Exception {
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", "cat"), dir)) {
+            HttpResponse<String> r = w.send(HttpRequest.newBuilder(w.uri("/")).header("Content-Type", "text/x-test")
+                    .POST(HttpRequest.BodyPublishers.ofString("hello watchdog")));
+            assertEquals(200, r.statusCode());
+            assertEquals("hello watchdog", r.body());
+            assertEquals("text/x-test", r.headers().firstValue("Content-Type").orElse(""));
+            assertTrue(r.headers().firstValue("X-Duration-Seconds").orElse("").matches("\\d+\\.\\d{6}"),
+                    r.headers().map().toString());
+        }
+    }
+
+    @Test
+    void nonZeroExitIs500NamingTheExitStatusThenTheOutput() throws Exception {
+        String script = Scripts.write(dir, "fail.sh", "echo partial\necho oops >&2\nexit 3");
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", script), dir)) {
+            HttpResponse<String> r = w.post("x");
+            assertEquals(500, r.statusCode());
+            assertTrue(r.body().startsWith("exit status 3\n"), r.body());
+            assertTrue(r.body().contains("partial") && r.body().contains("oops"), "combine_output is on by default");
+        }
+    }
+
+    @Test
+    void combineOutputFalseKeepsStderrOutOfTheResponse() throws Exception {
+        String script = Scripts.write(dir, "noisy.sh", "echo out\necho err-line >&2");
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", script, "combine_output", "false"), dir)) {
+            HttpResponse<String> r = w.post("x");
+            assertEquals("out\n", r.body());
+        }
+    }
+
+    @Test
+    void fiftyMegabytesStreamThroughCatUnchanged() throws Exception {
+        byte[] body = new byte[50 * 1024 * 1024];
+        new Random(42).nextBytes(body);
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", "cat", "write_timeout", "60s",
+                "read_timeout", "60s"), dir)) {
+            HttpResponse<InputStream> r = w.send(HttpRequest.newBuilder(w.uri("/"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)), HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, r.statusCode());
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            long length = 0;
+            try (InputStream in = r.body()) {
+                byte[] buf = new byte[1 << 16];
+                for (int n; (n = in.read(buf)) > 0; length += n) {
+                    sha.update(buf, 0, n);
+                }
+            }
+            assertEquals(body.length, length);
+            assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(body), sha.digest());
+        }
+    }
+
+    @Test
+    void chunkedBodyStreamsThroughCat() throws Exception {
+        byte[] body = new byte[300 * 1024];
+        new Random(7).nextBytes(body);
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", "cat"), dir)) {
+            HttpResponse<byte[]> r = w.send(HttpRequest.newBuilder(w.uri("/")).POST(
+                    HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, r.statusCode());
+            assertArrayEquals(body, r.body());
+        }
+    }
+
+    @Test
+    void cgiHeadersGiveTheRequestToTheProcessAsEnvironment() throws Exception {
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", "env"), dir)) {
+            HttpResponse<String> r = w.send(HttpRequest.newBuilder(w.uri("/some/path?a=1&b=2"))
+                    .header("x-custom-HEADER", "v1").method("PUT", HttpRequest.BodyPublishers.ofString("12345")));
+            assertEquals(200, r.statusCode());
+            String env = r.body();
+            for (String line : new String[] {"Http_X_Custom_Header=v1", "Http_Method=PUT", "Http_Path=/some/path",
+                    "Http_Query=a=1&b=2", "Http_Content_Length=5", "Http_Host=127.0.0.1:" + w.port()}) {
+                assertTrue(env.contains(line + "\n"), line + " missing in:\n" + env);
+            }
+        }
+    }
+
+    @Test
+    void cgiHeadersFalsePassesNoRequestEnvironment() throws Exception {
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", "env", "cgi_headers", "false"), dir)) {
+            assertTrue(!w.post("x").body().contains("Http_Method"));
+        }
+    }
+
+    @Test
+    void marshalRequestSendsHeadersAndBase64BodyAsJson() throws Exception {
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", "cat", "marshal_request", "true"), dir)) {
+            HttpResponse<String> r = w.send(HttpRequest.newBuilder(w.uri("/")).header("X-Name", "a\"b")
+                    .POST(HttpRequest.BodyPublishers.ofString("hi")));
+            assertTrue(r.body().startsWith("{\"header\":{\"header\":{"), r.body());
+            assertTrue(r.body().contains("\"X-Name\":[\"a\\\"b\"]"), r.body());
+            assertTrue(r.body().endsWith("\"body\":{\"raw\":\"aGk=\"}}"), r.body());
+        }
+    }
+
+    @Test
+    void contentTypeSettingOverridesTheRequests() throws Exception {
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", "cat", "content_type", "application/json"),
+                dir)) {
+            HttpResponse<String> r = w.send(HttpRequest.newBuilder(w.uri("/")).header("Content-Type", "text/plain")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")));
+            assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""));
+        }
+    }
+
+    @Test
+    void programThatCannotBeFoundIs500WithAClearBodyAndALogLine() throws Exception {
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", "no-such-program-xyz --flag"), dir)) {
+            HttpResponse<String> r = w.post("x");
+            assertEquals(500, r.statusCode());
+            assertTrue(r.body().startsWith("cannot start the function: program 'no-such-program-xyz' was not found"),
+                    r.body());
+            assertTrue(w.log().contains("level=warn msg=\"fprocess program not found"), w.log());
+            assertTrue(w.log().contains("level=error msg=\"cannot start the function\""), w.log());
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.faas.watchdog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Time, concurrency, size and method limits, and what a request leaves behind. */
+class LimitsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void timeoutKillsTheWholeProcessTree() throws Exception {
+        String script = Scripts.write(dir, "sleepy.sh", "sleep 30 &\nsleep 30");
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", script, "exec_timeout", "1s"), dir)) {
+            long start = System.nanoTime();
+            HttpResponse<String> r = w.post("x");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(504, r.statusCode());
+            assertEquals("exec_timeout of 1s reached: process killed\n", r.body());
+            assertTrue(millis >= 950 && millis < 2500, "answered after " + millis + " ms");
+            List<Long> left = w.awaitNoMarkedProcesses(Duration.ofSeconds(1));
+            assertTrue(left.isEmpty(), "processes of the request still alive: " + left);
+        }
+    }
+
+    @Test
+    void writeTimeoutAlsoBoundsTheProcessAndIsNamed() throws Exception {
+        String script = Scripts.write(dir, "slow.sh", "sleep 30");
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", script, "write_timeout", "500ms"), dir)) {
+            HttpResponse<String> r = w.post("x");
+            assertEquals(504, r.statusCode());
+            assertEquals("write_timeout of 500ms reached: process killed\n", r.body());
+        }
+    }
+
+    @Test
+    void backgroundChildNeitherDelaysTheResponseNorSurvivesIt() throws Exception {
+        String script = Scripts.write(dir, "orphan.sh", "sleep 30 &\necho done");
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", script, "exec_timeout", "10s"), dir)) {
+            long start = System.nanoTime();
+            HttpResponse<String> r = w.post("x");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(200, r.statusCode());
+            assertEquals("done\n", r.body());
+            assertTrue(millis < 1000, "answered after " + millis + " ms");
+            List<Long> left = w.awaitNoMarkedProcesses(Duration.ofSeconds(1));
+            assertTrue(left.isEmpty(), "background process outlived its request: " + left);
+        }
+    }
+
+    @Test
+    void requestsOverMaxInflightAre429() throws Exception {
+        String script = Scripts.write(dir, "slow.sh", "sleep 1\necho ok");
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", script, "max_inflight", "1"), dir)) {
+            CompletableFuture<HttpResponse<String>> first = w.postAsync("a");
+            Thread.sleep(300);
+            HttpResponse<String> second = w.post("b");
+            assertEquals(429, second.statusCode());
+            assertTrue(second.body().contains("max_inflight=1"), second.body());
+            assertEquals(200, first.get().statusCode());
+            assertEquals(200, w.post("c").statusCode(), "a slot is free again once the first request ended");
+        }
+    }
+
+    @Test
+    void bodyOverMaxBodySizeIs413WithLengthOrChunked() throws Exception {
+        byte[] big = new byte[2048];
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", "cat", "max_body_size", "1k"), dir)) {
+            HttpResponse<String> declared = w.send(HttpRequest.newBuilder(w.uri("/"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(big)));
+            assertEquals(413, declared.statusCode());
+            assertEquals("request body is larger than max_body_size (1024 bytes)\n", declared.body());
+            HttpResponse<String> chunked = w.send(HttpRequest.newBuilder(w.uri("/"))
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))));
+            assertEquals(413, chunked.statusCode());
+            assertEquals(200, w.post("small").statusCode());
+        }
+    }
+
+    @Test
+    void unsupportedMethodsAre405WithAllow() throws Exception {
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", "cat"), dir)) {
+            for (String method : new String[] {"OPTIONS", "HEAD", "TRACE"}) {
+                HttpResponse<String> r = w.send(HttpRequest.newBuilder(w.uri("/"))
+                        .method(method, HttpRequest.BodyPublishers.noBody()));
+                assertEquals(405, r.statusCode(), method);
+                assertEquals("GET, POST, PUT, PATCH, DELETE", r.headers().firstValue("Allow").orElse(""));
+            }
+            assertEquals(200, w.send(HttpRequest.newBuilder(w.uri("/")).GET()).statusCode());
+            assertFalse(w.log().contains("Exception"), w.log());
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.faas.watchdog.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WatchdogConfigTest {
+    private static WatchdogConfig parse(String... pairs) {
+        Map<String, String> env = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return WatchdogConfig.fromEnvironment(env);
+    }
+
+    @Test
+    void defaultsAreTheClassicWatchdogs() {
+        WatchdogConfig c = parse("fprocess", "cat");
+        assertEquals(List.of("cat"), c.command());
+        assertEquals(Duration.ofSeconds(5), c.readTimeout());
+        assertEquals(Duration.ofSeconds(5), c.writeTimeout());
+        assertEquals(Duration.ZERO, c.execTimeout());
+        assertFalse(c.writeDebug());
+        assertTrue(c.combineOutput());
+        assertEquals("", c.contentType());
+        assertTrue(c.cgiHeaders());
+        assertFalse(c.marshalRequest());
+        assertFalse(c.suppressLock());
+        assertEquals("0.0.0.0", c.bindAddress());
+        assertEquals(8080, c.port());
+        assertEquals(0, c.maxInflight());
+        assertEquals(64L << 20, c.maxBodySize());
+        assertEquals(Path.of("/tmp/.lock"), c.lockFile());
+    }
+
+    @Test
+    void everySettingIsRead() {
+        WatchdogConfig c = parse("fprocess", "  python3   index.py --fast ", "read_timeout", "2", "write_timeout", "3s",
+                "exec_timeout", "500ms", "write_debug", "true", "combine_output", "false", "content_type", "text/html",
+                "cgi_headers", "0", "marshal_request", "yes", "suppress_lock", "TRUE", "bind_address", "127.0.0.1",
+                "port", "9000", "max_inflight", "4", "max_body_size", "512k", "TMPDIR", "/var/tmp");
+        assertEquals(List.of("python3", "index.py", "--fast"), c.command());
+        assertEquals(Duration.ofSeconds(2), c.readTimeout());
+        assertEquals(Duration.ofSeconds(3), c.writeTimeout());
+        assertEquals(Duration.ofMillis(500), c.execTimeout());
+        assertTrue(c.writeDebug());
+        assertFalse(c.combineOutput());
+        assertEquals("text/html", c.contentType());
+        assertFalse(c.cgiHeaders());
+        assertTrue(c.marshalRequest());
+        assertTrue(c.suppressLock());
+        assertEquals("127.0.0.1", c.bindAddress());
+        assertEquals(9000, c.port());
+        assertEquals(4, c.maxInflight());
+        assertEquals(512 * 1024, c.maxBodySize());
+        assertEquals(Path.of("/var/tmp/.lock"), c.lockFile());
+    }
+
+    @Test
+    void missingOrBlankFprocessSaysWhatToSet() {
+        for (String[] env : new String[][] {{}, {"fprocess", "   "}}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> parse(env));
+            assertTrue(e.getMessage().startsWith("fprocess is not set: set it to the command"), e.getMessage());
+        }
+    }
+
+    @Test
+    void badValuesNameTheSettingAndTheValue() {
+        assertMessage("write_debug must be true or false (got 'maybe')", "write_debug", "maybe");
+        assertMessage("port must be a whole number from 0 to 65535 (got '70000')", "port", "70000");
+        assertMessage("max_inflight must be a whole number from 0 to 2147483647 (got '-1')", "max_inflight", "-1");
+        assertMessage("max_body_size must be a size in bytes like 1048576, 512k, 64m or 0 for no limit (got '12q')",
+                "max_body_size", "12q");
+        assertMessage("read_timeout must be a duration like 5, 5s, 500ms or 1m (got '5 seconds')",
+                "read_timeout", "5 seconds");
+    }
+
+    @Test
+    void processLimitIsTheSmallerNonZeroOfExecAndWriteTimeout() {
+        assertEquals(new WatchdogConfig.Limit("write_timeout", Duration.ofSeconds(5)),
+                parse("fprocess", "cat").processLimit());
+        assertEquals(new WatchdogConfig.Limit("exec_timeout", Duration.ofSeconds(1)),
+                parse("fprocess", "cat", "exec_timeout", "1s").processLimit());
+        assertEquals(new WatchdogConfig.Limit("write_timeout", Duration.ofSeconds(5)),
+                parse("fprocess", "cat", "exec_timeout", "10s").processLimit());
+        assertEquals(new WatchdogConfig.Limit("exec_timeout", Duration.ofSeconds(10)),
+                parse("fprocess", "cat", "exec_timeout", "10s", "write_timeout", "0").processLimit());
+        assertNull(parse("fprocess", "cat", "write_timeout", "0").processLimit());
+        assertEquals("exec_timeout of 1s", new WatchdogConfig.Limit("exec_timeout", Duration.ofSeconds(1)).describe());
+    }
+
+    private static void assertMessage(String expected, String name, String value) {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("fprocess", "cat", name, value));
+        assertEquals(expected, e.getMessage());
+    }
+}
