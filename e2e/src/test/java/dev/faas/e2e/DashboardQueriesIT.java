@@ -23,8 +23,9 @@ import org.testcontainers.utility.MountableFile;
 /**
  * Every PromQL query of the shipped Grafana dashboard, evaluated by a real Prometheus (faas/prometheus running the
  * shipped prometheus.yml and alert rules unchanged) that finds and scrapes a stand-in gateway through the same
- * {@code tasks.gateway} DNS name Swarm gives the real one. The stand-in serves the gateway's metric names with growing
- * counters for two functions, so every panel must answer without error and with a finite value for both.
+ * {@code tasks.gateway} DNS name Swarm gives the real one. The stand-in ({@link FakeGateway}) serves the gateway's
+ * metric names with growing counters for two functions, so every panel must answer without error and with a finite
+ * value for both.
  */
 class DashboardQueriesIT {
 
@@ -32,19 +33,15 @@ class DashboardQueriesIT {
     private static final Set<String> FUNCTIONS = Set.of("catservice", "sleep");
 
     private static Network network;
-    private static GenericContainer<?> fakeGateway;
+    private static FakeGatewayContainer fakeGateway;
     private static GenericContainer<?> prometheus;
     private static PrometheusApi api;
 
     @BeforeAll
     static void startPrometheusScrapingAFakeGateway() {
         network = LocalImages.network(OWNER);
-        fakeGateway = LocalImages.container("faas/jre:17", OWNER, "gateway")
-                .withNetwork(network)
-                .withNetworkAliases("gateway", "tasks.gateway")
-                .withCopyFileToContainer(MountableFile.forClasspathResource("fake-gateway/fake-gateway.sh", 0755),
-                        "/fake-gateway.sh")
-                .withCommand("sh", "/fake-gateway.sh");
+        // catservice: 10 calls/s, all 200. sleep: 3 calls/s, one of them a 504 timeout, so errors have a ratio.
+        fakeGateway = new FakeGatewayContainer(OWNER, network, "catservice:200=10", "sleep:200=2", "sleep:504=1");
         prometheus = LocalImages.container("faas/prometheus", OWNER, "prometheus")
                 .withNetwork(network)
                 .withCopyFileToContainer(shipped("prometheus/prometheus.yml"), "/etc/prometheus/prometheus.yml")
