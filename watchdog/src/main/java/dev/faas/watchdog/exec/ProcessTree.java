@@ -10,10 +10,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class ProcessTree {
     private static final int MAX_SWEEPS = 10;
+    /** Past this age a full /proc scan is cheap next to the run, and safe even if pids wrapped meanwhile. */
+    private static final long RECENT_NANOS = 1_000_000_000L;
 
     private final Process main;
     private final boolean ownGroup;
     private final AtomicBoolean sweptAfterExit = new AtomicBoolean();
+    private final long startNanos = System.nanoTime();
 
     ProcessTree(Process main, boolean ownGroup) {
         this.main = main;
@@ -43,8 +46,9 @@ final class ProcessTree {
 
     /** Repeats until a scan finds no member: a member may fork between a scan and its kill. */
     private void sweepGroup() {
+        boolean recent = System.nanoTime() - startNanos < RECENT_NANOS;
         for (int i = 0; i < MAX_SWEEPS; i++) {
-            List<Long> members = ProcessGroups.members(main.pid());
+            List<Long> members = ProcessGroups.members(main.pid(), recent);
             if (members.isEmpty()) {
                 return;
             }

@@ -30,6 +30,20 @@ class ProcessGroupsTest {
         long self = ProcessHandle.current().pid();
         long myGroup = ProcessGroups.groupOf(self, new byte[160]);
         assertTrue(myGroup > 0);
-        assertTrue(ProcessGroups.members(myGroup).contains(self));
+        assertTrue(ProcessGroups.members(myGroup, false).contains(self));
+    }
+
+    @Test
+    void recentGroupIsFoundByProbingPidsFromItsLeader() throws Exception {
+        Process leader = new ProcessBuilder("setsid", "sh", "-c", "sleep 5 & sleep 5").start();
+        try {
+            Thread.sleep(300);
+            assertTrue(ProcessGroups.lastAllocatedPid() >= leader.pid());
+            assertEquals(3, ProcessGroups.members(leader.pid(), true).size(), "sh and its two sleeps");
+            assertEquals(3, ProcessGroups.members(leader.pid(), false).size());
+        } finally {
+            leader.descendants().forEach(ProcessHandle::destroyForcibly);
+            leader.destroyForcibly();
+        }
     }
 }
