@@ -14,6 +14,12 @@ public final class PlainText {
         exchange.getResponseSender().send(message + "\n");
     }
 
+    /** 413, closing the connection afterwards: the unread rest of the body must not be taken for a next request. */
+    public static void tooLarge(HttpServerExchange exchange, long maxBody) {
+        exchange.setPersistent(false);
+        send(exchange, 413, "request body is larger than max_body (" + maxBody + " bytes)");
+    }
+
     public static HttpHandler status(int status, String message) {
         return exchange -> send(exchange, status, message);
     }

@@ -77,8 +77,7 @@ public final class FunctionProxy implements FunctionCall {
             return;
         }
         if (exchange.getRequestContentLength() > config.maxBody()) {
-            exchange.setPersistent(false);
-            PlainText.send(exchange, 413, "request body is larger than max_body (" + config.maxBody() + " bytes)");
+            PlainText.tooLarge(exchange, config.maxBody());
             return;
         }
         exchange.setMaxEntitySize(config.maxBody());

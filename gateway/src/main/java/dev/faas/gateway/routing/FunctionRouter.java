@@ -68,7 +68,7 @@ public final class FunctionRouter implements HttpHandler {
     /** Reads the body (at most max_body), takes the intent name from it, then forwards the same bytes. */
     private void routeByAlexaIntent(HttpServerExchange exchange) {
         if (exchange.getRequestContentLength() > maxBody) {
-            PlainText.send(exchange, 413, "request body is larger than max_body (" + maxBody + " bytes)");
+            PlainText.tooLarge(exchange, maxBody);
             return;
         }
         exchange.setMaxEntitySize(maxBody);
@@ -93,7 +93,7 @@ public final class FunctionRouter implements HttpHandler {
 
     private void tooLargeOrBroken(HttpServerExchange exchange, IOException error) {
         if (error instanceof io.undertow.server.RequestTooBigException) {
-            PlainText.send(exchange, 413, "request body is larger than max_body (" + maxBody + " bytes)");
+            PlainText.tooLarge(exchange, maxBody);
         } else {
             exchange.setPersistent(false);
             PlainText.send(exchange, 400, "could not read the request body");

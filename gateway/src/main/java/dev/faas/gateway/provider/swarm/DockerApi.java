@@ -56,6 +56,11 @@ public final class DockerApi implements AutoCloseable {
         return client;
     }
 
+    /** The raw HTTP client, for management calls docker-java would model lossily (see {@link DockerRest}). */
+    DockerHttpClient http() {
+        return http;
+    }
+
     /** Runs a Docker call with the configured deadline. */
     public <T> T call(java.util.concurrent.Callable<T> work) throws IOException {
         Future<T> f = calls.submit(work);
@@ -82,6 +87,10 @@ public final class DockerApi implements AutoCloseable {
                     .method(DockerHttpClient.Request.Method.GET).path(uri).build();
             try (DockerHttpClient.Response response = http.execute(request);
                  InputStream body = response.getBody()) {
+                if (response.getStatusCode() == 404) {
+                    // /tasks?filters={"service":[...]} of a service removed meanwhile: nothing to list.
+                    return JSON.createArrayNode();
+                }
                 if (response.getStatusCode() != 200) {
                     throw new IOException("GET " + path + " answered " + response.getStatusCode());
                 }

@@ -105,6 +105,12 @@ public final class SwarmProvider implements FunctionProvider {
         try {
             String id = "\"" + serviceId.replace("\"", "") + "\"";
             JsonNode services = docker.get("/services", "{\"id\":[" + id + "]}");
+            if (services.isEmpty()) {
+                registry.remove(serviceId);
+                convergingUntil.remove(serviceId);
+                reachable(health.lastSync());
+                return;
+            }
             JsonNode tasks = docker.get("/tasks", "{\"service\":[" + id + "],\"desired-state\":[\"running\"]}");
             List<Function> found = state.functions(services, tasks, deadContainers()).stream()
                     .filter(f -> f.id().equals(serviceId)).toList();
@@ -199,10 +205,10 @@ public final class SwarmProvider implements FunctionProvider {
     private void unreachable(Exception e) {
         String reason = DockerApi.describe(e);
         if (health.connected() || health.lastSync() == null && health.detail().startsWith("not read")) {
-            LOG.warn("event=docker_unreachable reason=\"{}\" action=\"routing from the last known state; check "
+            LOG.warn("event=docker_unavailable reason=\"{}\" action=\"routing from the last known state; check "
                     + "that /var/run/docker.sock is mounted (or DOCKER_HOST is right)\"", reason);
         }
-        health = new ProviderHealth(false, "docker unreachable: " + reason, health.lastSync());
+        health = new ProviderHealth(false, "docker API unavailable: " + reason, health.lastSync());
     }
 
     @Override

@@ -1,0 +1,43 @@
+package dev.faas.gateway.provider;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * OpenFaaS's deploy/update request ({@code POST|PUT /system/functions}), field for field. Absent collections are
+ * empty, never null (see {@link dev.faas.gateway.api.DeploymentRequests}, which validates before anything is created).
+ *
+ * @param service     the function's name, which is also the Swarm service name
+ * @param envProcess  the watchdog's {@code fprocess}; empty keeps the image's own
+ * @param network     ignored unless it names the functions network: every function joins that one network
+ * @param namespace   Swarm has no namespaces: empty
+ */
+public record FunctionDeployment(
+        String service,
+        String image,
+        String envProcess,
+        Map<String, String> envVars,
+        Map<String, String> labels,
+        Map<String, String> annotations,
+        List<String> constraints,
+        List<String> secrets,
+        Resources limits,
+        Resources requests,
+        boolean readOnlyRootFilesystem,
+        String network,
+        String namespace) {
+
+    public FunctionDeployment {
+        envProcess = envProcess == null ? "" : envProcess;
+        envVars = envVars == null ? Map.of() : Map.copyOf(envVars);
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+        constraints = constraints == null ? List.of() : List.copyOf(constraints);
+        secrets = secrets == null ? List.of() : List.copyOf(secrets);
+        network = network == null ? "" : network;
+        namespace = namespace == null ? "" : namespace;
+    }
+
+    /** {@code {"memory":"128m","cpu":"0.5"}}; either may be null. */
+    public record Resources(String memory, String cpu) {}
+}
