@@ -3,8 +3,9 @@
 # puts binaries from a Debian package, and every library they link against, into a Docker build context.
 # Debian's Prometheus and AlertManager are Go programs that need only libc, so they run on the scratch base.
 
-say() { printf '%s: %s\n' "${0##*/}" "$*"; }
-die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
+me="images/$(basename "$(dirname "$0")")/prepare.sh"
+say() { printf '%s: %s\n' "$me" "$*"; }
+die() { printf '%s: error: %s\n' "$me" "$*" >&2; exit 1; }
 
 # ensure_package <package> <file>: installs <package> with apt-get when <file> is missing (root only).
 ensure_package() {
