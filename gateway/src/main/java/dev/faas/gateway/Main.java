@@ -1,16 +1,29 @@
 package dev.faas.gateway;
 
+import dev.faas.gateway.api.AlertHandler;
+import dev.faas.gateway.api.FunctionsHandler;
 import dev.faas.gateway.api.HealthHandler;
+import dev.faas.gateway.api.LogsHandler;
+import dev.faas.gateway.api.NamespacesHandler;
+import dev.faas.gateway.api.ScaleHandler;
+import dev.faas.gateway.api.SecretsHandler;
 import dev.faas.gateway.api.SystemInfoHandler;
+import dev.faas.gateway.auth.BasicAuthHandler;
+import dev.faas.gateway.auth.Credentials;
 import dev.faas.gateway.config.GatewayConfig;
 import dev.faas.gateway.metrics.FunctionMetrics;
 import dev.faas.gateway.metrics.Meters;
 import dev.faas.gateway.metrics.MetricsHandler;
+import dev.faas.gateway.provider.FunctionManager;
 import dev.faas.gateway.provider.FunctionProvider;
 import dev.faas.gateway.provider.FunctionRegistry;
+import dev.faas.gateway.provider.LogSource;
 import dev.faas.gateway.provider.RegistryLog;
+import dev.faas.gateway.provider.SecretStore;
+import dev.faas.gateway.provider.statics.NoManagement;
 import dev.faas.gateway.provider.statics.StaticProvider;
 import dev.faas.gateway.provider.swarm.DockerApi;
+import dev.faas.gateway.provider.swarm.SwarmManager;
 import dev.faas.gateway.provider.swarm.SwarmProvider;
 import dev.faas.gateway.proxy.Balancers;
 import dev.faas.gateway.proxy.FunctionProxy;
@@ -20,6 +33,7 @@ import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.nio.file.Path;
 import org.xnio.Options;
 
 /** Reads the configuration, wires the parts together and serves until the process is stopped. */
@@ -46,16 +60,36 @@ public final class Main {
         registry.addListener(metrics);
         registry.addListener(new RegistryLog());
 
-        FunctionProvider provider = config.provider().equals("static")
-                ? new StaticProvider(config.staticFunctions())
-                : new SwarmProvider(new DockerApi(config.dockerTimeout()), config);
+        Credentials credentials;
+        try {
+            credentials = config.basicAuth() ? Credentials.load(Path.of(config.secretMountPath())) : null;
+        } catch (IllegalStateException e) {
+            LOG.error("event=bad_config problem=\"{}\"", e.getMessage());
+            System.exit(2);
+            return;
+        }
+
+        FunctionProvider provider;
+        Routes.Management management;
+        if (config.provider().equals("static")) {
+            provider = new StaticProvider(config.staticFunctions());
+            NoManagement none = new NoManagement();
+            management = management(none, none, none, metrics);
+        } else {
+            DockerApi docker = new DockerApi(config.dockerTimeout());
+            provider = new SwarmProvider(docker, config);
+            SwarmManager swarm = new SwarmManager(docker, config);
+            management = management(swarm, swarm.secrets(), swarm.logs(), metrics);
+        }
 
         FunctionProxy proxy = new FunctionProxy(registry, balancers, metrics, config);
         Routes.Handlers handlers = new Routes.Handlers(
                 new FunctionRouter(proxy, config.maxBody()),
                 new HealthHandler(provider),
                 new MetricsHandler(meters),
-                new SystemInfoHandler(provider, version));
+                new SystemInfoHandler(provider, version),
+                management,
+                BasicAuthHandler.guard(credentials));
 
         Undertow server = Undertow.builder()
                 .addHttpListener(config.port(), "0.0.0.0")
@@ -67,14 +101,21 @@ public final class Main {
                 .build();
         provider.start(registry);
         server.start();
-        LOG.info("event=started port={} provider={} network={} version={}",
-                config.port(), config.provider(), config.functionsNetwork(), version);
+        LOG.info("event=started port={} provider={} network={} basic_auth={} version={}",
+                config.port(), config.provider(), config.functionsNetwork(), config.basicAuth(), version);
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.stop();
             provider.close();
             LOG.info("event=stopped");
         }, "shutdown"));
+    }
+
+    private static Routes.Management management(FunctionManager functions, SecretStore secrets, LogSource logs,
+                                                FunctionMetrics metrics) {
+        return new Routes.Management(new FunctionsHandler(functions, metrics), new ScaleHandler(functions),
+                new SecretsHandler(secrets), new LogsHandler(logs), new AlertHandler(functions),
+                new NamespacesHandler());
     }
 
     private static String version() {

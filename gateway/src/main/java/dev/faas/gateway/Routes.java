@@ -1,14 +1,21 @@
 package dev.faas.gateway;
 
+import dev.faas.gateway.api.AlertHandler;
+import dev.faas.gateway.api.FunctionsHandler;
+import dev.faas.gateway.api.LogsHandler;
 import dev.faas.gateway.api.PlainText;
+import dev.faas.gateway.api.ScaleHandler;
+import dev.faas.gateway.api.SecretsHandler;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.RoutingHandler;
 import io.undertow.util.Methods;
+import java.util.function.UnaryOperator;
 
 /**
  * Every route of the gateway, in one place. /system routes are matched by method and exact template; anything else
  * falls through to the function router (/function/&lt;name&gt;[/...], and / with X-Function or an Alexa body),
- * which answers 404 for the rest.
+ * which answers 404 for the rest. Every /system route sits behind {@code protect}; /function/*, /healthz and
+ * /metrics stay open.
  */
 public final class Routes {
     private Routes() {}
@@ -18,14 +25,40 @@ public final class Routes {
             HttpHandler functions,
             HttpHandler health,
             HttpHandler metrics,
-            HttpHandler systemInfo) {}
+            HttpHandler systemInfo,
+            Management management,
+            UnaryOperator<HttpHandler> protect) {}
+
+    /** The management API (/system/*), every handler of it behind {@code protect} (basic auth when enabled). */
+    public record Management(
+            FunctionsHandler functions,
+            ScaleHandler scale,
+            SecretsHandler secrets,
+            LogsHandler logs,
+            AlertHandler alert,
+            HttpHandler namespaces) {}
 
     public static HttpHandler of(Handlers h) {
         RoutingHandler routes = new RoutingHandler(false)
                 .get("/healthz", h.health())
                 .add(Methods.HEAD, "/healthz", h.health())
                 .get("/metrics", h.metrics())
-                .get("/system/info", h.systemInfo());
+                .get("/system/info", h.protect().apply(h.systemInfo()));
+        Management m = h.management();
+        UnaryOperator<HttpHandler> p = h.protect();
+        routes.get("/system/functions", p.apply(m.functions().list()))
+                .post("/system/functions", p.apply(m.functions().deploy()))
+                .put("/system/functions", p.apply(m.functions().update()))
+                .delete("/system/functions", p.apply(m.functions().delete()))
+                .get("/system/function/{name}", p.apply(m.functions().get()))
+                .post("/system/scale-function/{name}", p.apply(m.scale().scale()))
+                .get("/system/secrets", p.apply(m.secrets().list()))
+                .post("/system/secrets", p.apply(m.secrets().create()))
+                .put("/system/secrets", p.apply(m.secrets().update()))
+                .delete("/system/secrets", p.apply(m.secrets().delete()))
+                .get("/system/logs", p.apply(m.logs().logs()))
+                .get("/system/namespaces", p.apply(m.namespaces()))
+                .post("/system/alert", p.apply(m.alert().alert()));
         routes.setInvalidMethodHandler(PlainText.status(405, "method not allowed on this path"));
         routes.setFallbackHandler(h.functions());
         return routes;

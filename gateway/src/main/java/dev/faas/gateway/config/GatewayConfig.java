@@ -24,6 +24,9 @@ import java.util.Map;
  * @param dockerTimeout     longest wait for one Docker API call ({@code docker_timeout}, 5s)
  * @param upstreamConnections keep-alive connections per replica and IO thread ({@code upstream_connections}, 32)
  * @param upstreamQueue     requests that may wait for a free upstream connection before 503 ({@code upstream_queue}, 1000)
+ * @param basicAuth         protect every /system route with basic auth ({@code basic_auth}, false)
+ * @param secretMountPath   where the files basic-auth-user and basic-auth-password are ({@code secret_mount_path},
+ *                          /run/secrets: Docker secrets)
  */
 public record GatewayConfig(
         int port,
@@ -39,7 +42,9 @@ public record GatewayConfig(
         Duration resyncInterval,
         Duration dockerTimeout,
         int upstreamConnections,
-        int upstreamQueue) {
+        int upstreamQueue,
+        boolean basicAuth,
+        String secretMountPath) {
 
     public static GatewayConfig fromEnvironment() {
         return from(System.getenv());
@@ -62,7 +67,9 @@ public record GatewayConfig(
                 s.duration("resync_interval", Duration.ofSeconds(5)),
                 s.duration("docker_timeout", Duration.ofSeconds(5)),
                 s.integer("upstream_connections", 32),
-                s.integer("upstream_queue", 1000));
+                s.integer("upstream_queue", 1000),
+                s.oneOf("basic_auth", "false", "true", "false").equals("true"),
+                s.text("secret_mount_path", "/run/secrets"));
     }
 
     /** Parses one kind of value per method; every error names the variable and shows an example. */

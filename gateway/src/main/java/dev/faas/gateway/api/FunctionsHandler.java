@@ -1,0 +1,70 @@
+package dev.faas.gateway.api;
+
+import dev.faas.gateway.metrics.FunctionMetrics;
+import dev.faas.gateway.provider.FunctionDeployment;
+import dev.faas.gateway.provider.FunctionManager;
+import dev.faas.gateway.provider.FunctionStatus;
+import io.undertow.server.HttpHandler;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * /system/functions and /system/function/{name}: list, inspect, deploy (202: Swarm starts the replicas after the
+ * answer), update (200), delete (200). invocationCount comes from the gateway's own counters, not Prometheus.
+ */
+public final class FunctionsHandler {
+    /** {@code DELETE /system/functions} body. */
+    public record DeleteRequest(String functionName, String namespace) {}
+
+    private final FunctionManager manager;
+    private final FunctionMetrics metrics;
+
+    public FunctionsHandler(FunctionManager manager, FunctionMetrics metrics) {
+        this.manager = manager;
+        this.metrics = metrics;
+    }
+
+    public HttpHandler list() {
+        return Api.blocking(exchange -> {
+            List<FunctionStatus> counted = new ArrayList<>();
+            for (FunctionStatus s : manager.list()) {
+                counted.add(s.withInvocationCount(metrics.invocationCount(s.name())));
+            }
+            Api.json(exchange, 200, counted);
+        });
+    }
+
+    public HttpHandler get() {
+        return Api.blocking(exchange -> {
+            String name = Api.pathParameter(exchange, "name");
+            DeploymentRequests.requireName("function name", name);
+            FunctionStatus s = manager.get(name);
+            Api.json(exchange, 200, s.withInvocationCount(metrics.invocationCount(s.name())));
+        });
+    }
+
+    public HttpHandler deploy() {
+        return Api.blocking(exchange -> {
+            FunctionDeployment d = DeploymentRequests.validate(Api.read(exchange, FunctionDeployment.class));
+            manager.deploy(d);
+            PlainText.send(exchange, 202, "function " + d.service() + " deployed");
+        });
+    }
+
+    public HttpHandler update() {
+        return Api.blocking(exchange -> {
+            FunctionDeployment d = DeploymentRequests.validate(Api.read(exchange, FunctionDeployment.class));
+            manager.update(d);
+            PlainText.send(exchange, 200, "function " + d.service() + " updated");
+        });
+    }
+
+    public HttpHandler delete() {
+        return Api.blocking(exchange -> {
+            DeleteRequest r = Api.read(exchange, DeleteRequest.class);
+            DeploymentRequests.requireName("functionName", r.functionName());
+            manager.delete(r.functionName());
+            PlainText.send(exchange, 200, "function " + r.functionName() + " deleted");
+        });
+    }
+}

@@ -1,0 +1,176 @@
+package dev.faas.gateway.provider.swarm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.faas.gateway.config.GatewayConfig;
+import dev.faas.gateway.provider.FunctionDeployment;
+import dev.faas.gateway.provider.FunctionManager;
+import dev.faas.gateway.provider.FunctionStatus;
+import dev.faas.gateway.provider.ManagementException;
+import dev.faas.gateway.provider.ManagementException.Reason;
+import dev.faas.gateway.scaling.ReplicaBounds;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Functions as Swarm services (specs: {@link ServiceSpecs}). Everything a deploy needs (image on this node, secrets,
+ * network) is checked before the service is created, so a refused deploy leaves nothing behind. Updates and scaling
+ * send the service's own spec back with changes, at the version read; when someone else updated it in between,
+ * Docker refuses ("update out of sequence") and the call is re-read and retried.
+ */
+public final class SwarmManager implements FunctionManager {
+    private static final Logger LOG = LoggerFactory.getLogger(SwarmManager.class);
+    private static final int ATTEMPTS = 4;
+
+    private final DockerRest docker;
+    private final SwarmSecrets secrets;
+    private final FunctionsNetwork network;
+
+    public SwarmManager(DockerApi api, GatewayConfig config) {
+        this.docker = new DockerRest(api);
+        this.secrets = new SwarmSecrets(docker);
+        this.network = new FunctionsNetwork(docker, config.functionsNetwork(), System.getenv("HOSTNAME"));
+    }
+
+    public SwarmSecrets secrets() {
+        return secrets;
+    }
+
+    public SwarmLogs logs() {
+        return new SwarmLogs(docker, this::service);
+    }
+
+    @Override
+    public List<FunctionStatus> list() throws ManagementException {
+        List<FunctionStatus> all = new ArrayList<>();
+        for (JsonNode service : functionServices()) {
+            all.add(FunctionStatuses.of(service));
+        }
+        all.sort((a, b) -> a.name().compareTo(b.name()));
+        return all;
+    }
+
+    @Override
+    public FunctionStatus get(String name) throws ManagementException {
+        return FunctionStatuses.of(service(name));
+    }
+
+    @Override
+    public void deploy(FunctionDeployment d) throws ManagementException {
+        DockerRest.Reply existing = docker.get("/services/" + DockerRest.path(d.service()));
+        if (existing.ok() || functionServices().stream().anyMatch(s -> FunctionStatuses.isCalled(s, d.service()))) {
+            throw new ManagementException(Reason.CONFLICT, "function " + d.service() + " exists already: update it "
+                    + "with PUT /system/functions, or delete it first");
+        }
+        requireLocalImage(d.image());
+        Map<String, String> secretIds = secrets.ids(d.secrets());
+        int replicas = ReplicaBounds.fromLabels(d.labels()).min();
+        DockerRest.Reply reply = docker.post("/services/create",
+                ServiceSpecs.create(d, network.id(), secretIds, replicas));
+        if (reply.status() == 409) {
+            throw new ManagementException(Reason.CONFLICT, "function " + d.service() + " exists already");
+        }
+        if (reply.status() == 400) {
+            throw new ManagementException(Reason.INVALID, "docker refused the function: " + reply.message());
+        }
+        if (!reply.ok()) {
+            throw DockerRest.failed("creating function " + d.service(), reply);
+        }
+        LOG.info("event=function_deployed name={} image={} replicas={}", d.service(), d.image(), replicas);
+    }
+
+    @Override
+    public void update(FunctionDeployment d) throws ManagementException {
+        service(d.service());
+        requireLocalImage(d.image());
+        Map<String, String> secretIds = secrets.ids(d.secrets());
+        change(d.service(), current -> ServiceSpecs.update(current, d, secretIds));
+        LOG.info("event=function_updated name={} image={}", d.service(), d.image());
+    }
+
+    @Override
+    public void delete(String name) throws ManagementException {
+        JsonNode service = service(name);
+        DockerRest.Reply reply = docker.delete("/services/" + DockerRest.path(service.path("ID").asText()));
+        if (reply.status() == 404) {
+            throw notFound(name);
+        }
+        if (!reply.ok()) {
+            throw DockerRest.failed("removing function " + name, reply);
+        }
+        LOG.info("event=function_deleted name={}", name);
+    }
+
+    @Override
+    public void scale(String name, int replicas) throws ManagementException {
+        change(name, current -> ServiceSpecs.withReplicas(current, replicas));
+        LOG.info("event=function_scaled name={} replicas={}", name, replicas);
+    }
+
+    private interface SpecChange {
+        JsonNode apply(JsonNode currentSpec);
+    }
+
+    /** Read, change, write at the version read; a concurrent writer makes Docker refuse, and we try again. */
+    private void change(String name, SpecChange change) throws ManagementException {
+        for (int attempt = 1; ; attempt++) {
+            JsonNode service = service(name);
+            String id = service.path("ID").asText();
+            long version = service.path("Version").path("Index").asLong();
+            DockerRest.Reply reply = docker.post("/services/" + DockerRest.path(id) + "/update?version=" + version,
+                    change.apply(service.path("Spec")));
+            if (reply.ok()) {
+                return;
+            }
+            if (reply.status() == 404) {
+                throw notFound(name);
+            }
+            if (reply.message().contains("out of sequence") && attempt < ATTEMPTS) {
+                continue;
+            }
+            if (reply.status() == 400) {
+                throw new ManagementException(Reason.INVALID, "docker refused the change: " + reply.message());
+            }
+            throw DockerRest.failed("updating function " + name, reply);
+        }
+    }
+
+    private void requireLocalImage(String image) throws ManagementException {
+        DockerRest.Reply reply = docker.get("/images/" + image + "/json");
+        if (reply.status() == 404) {
+            throw new ManagementException(Reason.INVALID, "image " + image + " is not on this Docker node: build or "
+                    + "load it there first (docker build -t " + image + " ... or docker load); the gateway never "
+                    + "pulls");
+        }
+        if (!reply.ok()) {
+            throw DockerRest.failed("inspecting image " + image, reply);
+        }
+    }
+
+    /** The service of the function called {@code name} (its function name or its full service name). */
+    JsonNode service(String name) throws ManagementException {
+        for (JsonNode s : functionServices()) {
+            if (FunctionStatuses.isCalled(s, name)) {
+                return s;
+            }
+        }
+        throw notFound(name);
+    }
+
+    private List<JsonNode> functionServices() throws ManagementException {
+        DockerRest.Reply reply = docker.get("/services?status=true&" + DockerRest.filters(
+                "{\"label\":[\"" + ServiceSpecs.FUNCTION_LABEL + "=true\"]}"));
+        if (!reply.ok()) {
+            throw DockerRest.failed("listing services", reply);
+        }
+        List<JsonNode> services = new ArrayList<>();
+        reply.body().forEach(services::add);
+        return services;
+    }
+
+    private static ManagementException notFound(String name) {
+        return new ManagementException(Reason.NOT_FOUND, "function " + name + " not found");
+    }
+}
