@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class FunctionRunner {
     private static final int PUMP_BUFFER = 64 * 1024;
+    private static final long WATCH_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final List<String> command;
     private final String setsid;
@@ -62,10 +63,7 @@ public final class FunctionRunner {
         ProcessTree tree = new ProcessTree(process, setsid != null);
         running.add(tree);
         AtomicReference<Outcome> verdict = new AtomicReference<>();
-        ScheduledFuture<?> deadline = limit == null ? null : timer.schedule(
-                () -> kill(tree, verdict, new Outcome.TimedOut(limit)), limit.duration().toNanos(), TimeUnit.NANOSECONDS);
-        // A background child may hold stdout open after the main process exits: sweep the group as soon as it does.
-        process.onExit().thenRun(tree::sweepAfterExit);
+        Guard guard = new Guard(process, tree, verdict);
         try {
             Future<?> pump = feed(process, stdin, tree, verdict);
             OutputBuffer output = new OutputBuffer();
@@ -80,9 +78,7 @@ public final class FunctionRunner {
             Outcome killed = verdict.get();
             return killed != null ? killed : new Outcome.Exited(status, output, System.nanoTime() - start);
         } finally {
-            if (deadline != null) {
-                deadline.cancel(false);
-            }
+            guard.cancel();
             running.remove(tree);
         }
     }
@@ -158,6 +154,61 @@ public final class FunctionRunner {
             }
         } catch (IOException e) {
             // stdin closed: the process exited or stopped reading; the rest of the body is not needed
+        }
+    }
+
+    /**
+     * Watches one run from the timer thread. Most runs end within a few milliseconds and never see it fire; only then
+     * is the work of watching paid: the main process's exit hooked (a background child may hold stdout open after it,
+     * so the group must be swept as soon as it exits) and the deadline armed.
+     */
+    private final class Guard implements Runnable {
+        private final Process process;
+        private final ProcessTree tree;
+        private final AtomicReference<Outcome> verdict;
+        private volatile ScheduledFuture<?> pending;
+        private volatile boolean done;
+
+        Guard(Process process, ProcessTree tree, AtomicReference<Outcome> verdict) {
+            this.process = process;
+            this.tree = tree;
+            this.verdict = verdict;
+            long first = limit == null ? WATCH_AFTER_NANOS : Math.min(WATCH_AFTER_NANOS, limit.duration().toNanos());
+            pending = timer.schedule(this, first, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void run() {
+            if (limit != null) {
+                long left = limit.duration().toNanos() - WATCH_AFTER_NANOS;
+                if (left <= 0) {
+                    deadline();
+                    return;
+                }
+                pending = timer.schedule(this::deadline, left, TimeUnit.NANOSECONDS);
+                if (done) {
+                    cancel(); // the run ended while the deadline was being armed
+                }
+            }
+            if (process.isAlive()) {
+                process.onExit().thenRun(tree::sweepAfterExit);
+            } else {
+                tree.sweepAfterExit();
+            }
+        }
+
+        private void deadline() {
+            if (!done) {
+                kill(tree, verdict, new Outcome.TimedOut(limit));
+            }
+        }
+
+        void cancel() {
+            done = true;
+            ScheduledFuture<?> p = pending;
+            if (p != null) {
+                p.cancel(false);
+            }
         }
     }
 
