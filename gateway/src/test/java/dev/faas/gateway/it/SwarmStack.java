@@ -16,6 +16,8 @@ final class SwarmStack implements AutoCloseable {
     final String network;
     final int port;
     private final StringBuilder services = new StringBuilder();
+    private final StringBuilder secrets = new StringBuilder();
+    private final java.util.List<Path> secretFiles = new java.util.ArrayList<>();
 
     SwarmStack(String prefix) {
         String suffix = Long.toString(ThreadLocalRandom.current().nextLong(1L << 30, 1L << 35), 36);
@@ -33,6 +35,11 @@ final class SwarmStack implements AutoCloseable {
     }
 
     SwarmStack gateway(String env) {
+        return gateway(env, java.util.List.of());
+    }
+
+    /** The gateway with stack secrets (see {@link #secret}) mounted under /run/secrets by their short names. */
+    SwarmStack gateway(String env, java.util.List<String> secretNames) {
         services.append("""
                   gateway:
                     image: faas/gateway
@@ -40,8 +47,18 @@ final class SwarmStack implements AutoCloseable {
                     volumes: ["/var/run/docker.sock:/var/run/docker.sock"]
                     ports: [{target: 8080, published: %d, protocol: tcp, mode: host}]
                     networks: [functions]
+                    secrets: [%s]
                     deploy: {labels: {dev.faas.test: "%s"}}
-                """.formatted(network, env, port, name));
+                """.formatted(network, env, port, String.join(", ", secretNames), name));
+        return this;
+    }
+
+    /** A stack secret (Swarm names it {@code <stack>_<shortName>}; removed with the stack). */
+    SwarmStack secret(String shortName, String value) throws IOException {
+        Path file = Files.createTempFile(name, ".secret");
+        Files.writeString(file, value);
+        secretFiles.add(file);
+        secrets.append("  %s: {file: %s}\n".formatted(shortName, file));
         return this;
     }
 
@@ -67,13 +84,16 @@ final class SwarmStack implements AutoCloseable {
                     attachable: true
                     name: %s
                     labels: {dev.faas.test: "%s"}
-                """.formatted(network, name);
+                """.formatted(network, name) + (secrets.length() == 0 ? "" : "secrets:\n" + secrets);
         Path file = Files.createTempFile(name, ".yml");
         Files.writeString(file, compose);
         try {
             Cli.run("docker", "stack", "deploy", "--resolve-image", "never", "-c", file.toString(), name);
         } finally {
             Files.deleteIfExists(file);
+            for (Path f : secretFiles) {
+                Files.deleteIfExists(f);
+            }
         }
     }
 
