@@ -13,6 +13,7 @@ import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
 import io.undertow.server.handlers.proxy.ProxyHandler;
 import io.undertow.util.HttpString;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Forwards a routed request to one ready replica of its function and streams the answer back. Adds
@@ -67,7 +68,9 @@ public final class FunctionProxy implements FunctionCall {
         });
         String callId = exchange.getRequestHeaders().getFirst(X_CALL_ID);
         if (callId == null || callId.isBlank()) {
-            callId = UUID.randomUUID().toString();
+            // A random v4 UUID without SecureRandom: call ids need uniqueness, not unpredictability.
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            callId = new UUID((r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & ~(3L << 62)) | (2L << 62)).toString();
             exchange.getRequestHeaders().put(X_CALL_ID, callId);
         }
         exchange.getResponseHeaders().put(X_CALL_ID, callId);
