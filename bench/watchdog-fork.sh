@@ -14,8 +14,9 @@ PORT=${PORT:-18180}
 BASE_PORT=${BASE_PORT:-18181}
 JAR=watchdog/target/watchdog.jar
 LUA=bench/watchdog-post.lua
-# The JVM flags of watchdog/Dockerfile's ENTRYPOINT, minus the launch mechanism, which is what varies here.
-JVM_FLAGS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -XX:MaxRAM=256m)
+# WATCHDOG_JVM_FLAGS of watchdog/Dockerfile minus the launch mechanism, which is what varies here. (The image also
+# loads an AppCDS archive made at build time; the host JVM here runs without one.)
+JVM_FLAGS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss256k -Xmn1m -XX:MaxRAM=256m -XX:-UsePerfData)
 REF_1=812 REF_16=1335   # upstream Go classic watchdog on these machines (issue 2, §6)
 
 say() { printf 'watchdog-fork: %s\n' "$*" >&2; }

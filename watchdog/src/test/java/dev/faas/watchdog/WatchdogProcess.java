@@ -27,9 +27,10 @@ import java.util.stream.Stream;
  * file in a private TMPDIR, and a marker in its environment that every process it starts inherits.
  */
 final class WatchdogProcess implements AutoCloseable {
-    /** The JVM flags of watchdog/Dockerfile's ENTRYPOINT. */
-    static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss256k",
-            "-XX:MaxRAM=256m", "-Djdk.lang.Process.launchMechanism=VFORK");
+    /** WATCHDOG_JVM_FLAGS of watchdog/Dockerfile: the tests run the watchdog as the image does (50 MB bodies too). */
+    static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-XX:CICompilerCount=1", "-Xss256k", "-Xmn1m", "-XX:MaxRAM=256m", "-XX:-UsePerfData",
+            "-Djdk.lang.Process.launchMechanism=VFORK");
     private static final Pattern PORT = Pattern.compile("msg=listening port=(\\d+)");
 
     final Process process;
