@@ -3,13 +3,15 @@
 # 16 connections. The JVM gets the Dockerfile's flags; each launch mechanism in MECHANISMS is measured in turn.
 # The upstream Go watchdog cannot be fetched here, so the baseline measured in the same run is busybox httpd running a
 # CGI script that execs cat (one fork per request, like the watchdog). The issue's figures are printed for context.
-#   bench/watchdog-fork.sh                       # DURATION=10s MECHANISMS="VFORK POSIX_SPAWN"
-#   DURATION=5s MECHANISMS=VFORK bench/watchdog-fork.sh
+# VFORK-nosetsid runs the watchdog with no setsid on its PATH: the price of killing whole process trees (one more
+# exec per request) shows as the difference to VFORK.
+#   bench/watchdog-fork.sh                       # DURATION=10s VARIANTS="VFORK POSIX_SPAWN VFORK-nosetsid"
+#   DURATION=5s VARIANTS=VFORK bench/watchdog-fork.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-10s}
-MECHANISMS=${MECHANISMS:-VFORK POSIX_SPAWN}
+VARIANTS=${VARIANTS:-VFORK POSIX_SPAWN VFORK-nosetsid}
 PORT=${PORT:-18180}
 BASE_PORT=${BASE_PORT:-18181}
 JAR=watchdog/target/watchdog.jar
@@ -64,22 +66,27 @@ wrk_run() {
 
 declare -A RPS
 printf '\n%-22s %10s %9s %9s %10s %10s %10s %11s\n' "server" "conns" "req/s" "p50" "p99" "rss idle" "rss peak" "first ans."
-for mech in $MECHANISMS; do
+JAVA=$(command -v java) CAT=$(command -v cat)
+mkdir -p "$WORK/empty"
+for variant in $VARIANTS; do
+  mech=${variant%-nosetsid}
+  path=$PATH; [ "$variant" != "$mech" ] && path=$WORK/empty
   start=$(now_ms)
-  fprocess=cat suppress_lock=true bind_address=127.0.0.1 port=$PORT \
-    java "${JVM_FLAGS[@]}" -Djdk.lang.Process.launchMechanism="$mech" -jar "$JAR" 2>"$WORK/watchdog.log" &
+  PATH=$path fprocess=$CAT suppress_lock=true bind_address=127.0.0.1 port=$PORT \
+    "$JAVA" "${JVM_FLAGS[@]}" -Djdk.lang.Process.launchMechanism="$mech" -jar "$JAR" 2>"$WORK/watchdog.log" &
   pid=$!; PIDS+=("$pid")
   first=$(first_answer_ms "$start" "http://127.0.0.1:$PORT/")
   sleep 1
   idle=$(rss_kb "$pid")
   for c in 1 16; do
     read -r rps p50 p99 peak < <(wrk_run "$c" "http://127.0.0.1:$PORT/" "$pid")
-    RPS[$mech,$c]=$rps
-    printf '%-22s %10s %9s %9s %10s %9sM %9sM %9sms\n' "watchdog $mech" "$c" "$rps" "$p50" "$p99" \
+    RPS[$variant,$c]=$rps
+    printf '%-22s %10s %9s %9s %10s %9sM %9sM %9sms\n' "watchdog $variant" "$c" "$rps" "$p50" "$p99" \
       "$((idle / 1024))" "$((peak / 1024))" "$first"
   done
   sleep 1
-  say "watchdog $mech rss after load, idle again: $(( $(rss_kb "$pid") / 1024 )) MB"
+  printf '%-22s %10s %9s %9s %10s %9sM   (after the load)\n' "watchdog $variant" "-" "-" "-" "-" \
+    "$(( $(rss_kb "$pid") / 1024 ))"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 done
 
@@ -98,11 +105,11 @@ for c in 1 16; do
 done
 
 echo
-for mech in $MECHANISMS; do
+for variant in $VARIANTS; do
   for c in 1 16; do
     ref=$REF_1; [ "$c" = 16 ] && ref=$REF_16
-    awk -v m="$mech" -v c="$c" -v w="${RPS[$mech,$c]}" -v b="${RPS[busybox,$c]}" -v r="$ref" 'BEGIN {
-      printf "watchdog %-11s @%-2s : %.2fx busybox-CGI in this run;  %.2fx the issue'\''s Go watchdog figure (%d req/s, goal 1.1x)\n",
+    awk -v m="$variant" -v c="$c" -v w="${RPS[$variant,$c]}" -v b="${RPS[busybox,$c]}" -v r="$ref" 'BEGIN {
+      printf "watchdog %-14s @%-2s : %.2fx busybox-CGI in this run;  %.2fx the issue'\''s Go watchdog figure (%d req/s, goal 1.1x)\n",
         m, c, w / b, w / r, r }'
   done
 done

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -86,6 +89,22 @@ class LimitsTest {
                     .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))));
             assertEquals(413, chunked.statusCode());
             assertEquals(200, w.post("small").statusCode());
+        }
+    }
+
+    @Test
+    void requestWhoseBodyStallsIsCutOffAtReadTimeoutWithoutRunningTheFunction() throws Exception {
+        String script = Scripts.write(dir, "mark.sh", "touch " + dir.resolve("ran") + "\ncat");
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", script, "read_timeout", "1s"), dir);
+             Socket socket = new Socket("127.0.0.1", w.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(
+                    "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc".getBytes(StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            assertEquals(-1, socket.getInputStream().read(), "connection closed without an answer");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis >= 900 && millis < 3500, "closed after " + millis + " ms");
+            assertFalse(Files.exists(dir.resolve("ran")), "a small body is read whole before the process starts");
         }
     }
 

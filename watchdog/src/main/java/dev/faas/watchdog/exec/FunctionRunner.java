@@ -64,6 +64,7 @@ public final class FunctionRunner {
         running.add(tree);
         AtomicReference<Outcome> verdict = new AtomicReference<>();
         Guard guard = new Guard(process, tree, verdict);
+        boolean ended = false;
         try {
             Future<?> pump = feed(process, stdin, tree, verdict);
             OutputBuffer output = new OutputBuffer();
@@ -75,9 +76,13 @@ public final class FunctionRunner {
             int status = waitUninterruptibly(process);
             tree.sweepAfterExit();
             finish(pump);
+            ended = true;
             Outcome killed = verdict.get();
             return killed != null ? killed : new Outcome.Exited(status, output, System.nanoTime() - start);
         } finally {
+            if (!ended) {
+                tree.killAll(); // e.g. out of memory while holding the output: the request is lost, its tree too
+            }
             guard.cancel();
             running.remove(tree);
         }
