@@ -12,7 +12,8 @@ import java.time.format.DateTimeParseException;
 /**
  * {@code GET /system/logs?name=&tail=&follow=&since=&instance=}: the function's log lines as NDJSON
  * ({@code {"name","namespace","instance","timestamp","text"}} per line), written as they come. A followed stream
- * ends when the caller goes away; it holds one worker thread meanwhile.
+ * ends when the caller goes away; it holds one worker thread meanwhile (and no Docker connection: see
+ * {@link dev.faas.gateway.provider.swarm.SwarmLogs}).
  */
 public final class LogsHandler {
     private final LogSource logs;
@@ -31,8 +32,15 @@ public final class LogsHandler {
                 exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/x-ndjson");
                 OutputStream out = exchange.getOutputStream();
                 try {
+                    if (q.follow()) {
+                        out.flush(); // the caller sees 200 now, not at the first new line
+                    }
                     for (Line line = stream.next(); line != null; line = stream.next()) {
-                        out.write(Api.JSON.writeValueAsBytes(line));
+                        if (line != LogSource.IDLE) {
+                            out.write(Api.JSON.writeValueAsBytes(line));
+                        }
+                        // An empty line while idle is the keep-alive: JSON stream readers skip it, and writing it
+                        // is how a departed caller is noticed.
                         out.write('\n');
                         if (q.follow()) {
                             out.flush();

@@ -16,9 +16,15 @@ public interface LogSource {
     /** One line: {@code {"name","namespace","instance","timestamp","text"}} in OpenFaaS's NDJSON. */
     record Line(String name, String namespace, String instance, String timestamp, String text) {}
 
+    /**
+     * What a followed stream returns about once a second while nothing new came: the caller writes a keep-alive
+     * (and so finds out whether its own client is still there).
+     */
+    Line IDLE = new Line("", "", "", "", "");
+
     /** Lines as they come; closing it (from any thread) ends a followed stream. */
     interface Stream extends AutoCloseable {
-        /** The next line, or null at the end (or once closed). */
+        /** The next line, {@link #IDLE} while following and nothing is new, or null at the end (or once closed). */
         Line next() throws IOException;
 
         @Override

@@ -141,11 +141,40 @@ class ManagementIT {
         assertFalse(line.path("timestamp").asText().isEmpty(), line.toString());
         assertTrue(line.path("text").asText().contains(marker), line.toString());
 
+        followedLogsShowNewLinesAndClosedStreamsFreeEverything(fn);
+
         HttpResponse<String> deleted = api("DELETE", "/system/functions", "{\"functionName\": \"" + fn + "\"}");
         assertEquals(200, deleted.statusCode(), deleted.body());
         assertEquals(404, status(api("GET", "/system/function/" + fn, null)));
         waitFor("the function is gone from routing", Duration.ofSeconds(5),
                 () -> status(call("POST", "/function/" + fn, "", null)) == 404);
+    }
+
+    private void followedLogsShowNewLinesAndClosedStreamsFreeEverything(String fn) throws Exception {
+        String late = "late-" + stack.name;
+        HttpRequest follow = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.port + "/system/logs?name="
+                + fn + "&tail=0&follow=true")).header("Authorization", basic(USER, password))
+                .timeout(Duration.ofSeconds(10)).build();
+        HttpResponse<java.util.stream.Stream<String>> stream = http.send(follow, HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, stream.statusCode(), "a followed stream answers before its first line");
+        java.util.concurrent.CompletableFuture<String> found = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> stream.body().filter(l -> l.contains(late)).findFirst().orElse(""));
+        long called = System.nanoTime();
+        assertEquals(200, status(call("POST", "/function/" + fn + "/" + late, "", null)));
+        String line = found.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        System.out.printf("followed log line arrived %d ms after the call%n",
+                Duration.ofNanos(System.nanoTime() - called).toMillis());
+        assertTrue(line.contains(late), line);
+        stream.body().close();
+        // More abandoned streams than the gateway has worker threads (16): each must let go of its thread
+        // (and hold no Docker connection), or the later ones would never be answered.
+        for (int i = 0; i < 24; i++) {
+            http.send(follow, HttpResponse.BodyHandlers.ofLines()).body().close();
+        }
+        SwarmStack.sleep(3000);
+        long started = System.nanoTime();
+        assertEquals(200, status(api("GET", "/system/functions", null)), "24 abandoned streams later");
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 1000, "and still fast");
     }
 
     @Test

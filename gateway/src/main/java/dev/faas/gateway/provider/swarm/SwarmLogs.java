@@ -6,10 +6,21 @@ import dev.faas.gateway.provider.LogSource;
 import dev.faas.gateway.provider.ManagementException;
 import dev.faas.gateway.provider.ManagementException.Reason;
 import java.io.IOException;
-import java.io.InputStream;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashSet;
+import java.util.Set;
 
-/** A function's logs from Docker's service logs API (every replica's stdout and stderr). */
+/**
+ * A function's logs from Docker's service logs API (every replica's stdout and stderr).
+ * <p>
+ * Following never holds a Docker stream open: the HTTP client can only close a response by reading it to its end,
+ * which a followed stream never reaches, and every held stream would take a connection from the pool discovery
+ * shares. So follow reads what is there, then asks again every {@link #POLL_MS} ms for the lines since the newest
+ * one it sent (skipping the ones at that instant it already sent).
+ */
 public final class SwarmLogs implements LogSource {
+    static final long POLL_MS = 1000;
 
     interface Services {
         JsonNode service(String name) throws ManagementException;
@@ -26,53 +37,113 @@ public final class SwarmLogs implements LogSource {
     @Override
     public Stream open(Query q) throws ManagementException {
         JsonNode service = services.service(q.name());
+        String id = service.path("ID").asText();
         String name = FunctionStatuses.name(service);
-        StringBuilder path = new StringBuilder("/services/").append(DockerRest.path(service.path("ID").asText()))
-                .append("/logs?stdout=1&stderr=1&timestamps=1&details=1")
-                .append("&follow=").append(q.follow() ? 1 : 0)
-                .append("&tail=").append(q.tail() < 0 ? "all" : Integer.toString(q.tail()));
-        if (q.since() != null) {
-            path.append("&since=").append(q.since().getEpochSecond()).append('.')
-                    .append(String.format("%09d", q.since().getNano()));
-        }
-        DockerHttpClient.Response response = docker.open(path.toString());
-        if (response.getStatusCode() != 200) {
-            int status = response.getStatusCode();
-            response.close();
-            if (status == 404) {
-                throw new ManagementException(Reason.NOT_FOUND, "function " + q.name() + " not found");
-            }
-            throw new ManagementException(Reason.FAILED, "docker answered " + status + " to the logs request");
-        }
-        InputStream body = response.getBody();
-        LogFrames frames = new LogFrames(body, name);
+        Instant started = Instant.now();
+        DockerHttpClient.Response first = request(id, q.name(), q.tail(), q.since());
+        Thread reader = Thread.currentThread();
         return new Stream() {
             private volatile boolean closed;
+            private DockerHttpClient.Response response = first;
+            private LogFrames frames = new LogFrames(first.getBody(), name);
+            private Instant newest = q.since() == null ? started : q.since();
+            private final Set<String> sentAtNewest = new HashSet<>();
+            private boolean sentSincePoll;
 
             @Override
             public Line next() throws IOException {
                 while (!closed) {
-                    Line line;
-                    try {
-                        line = frames.next();
-                    } catch (IOException e) {
-                        if (closed) {
-                            return null;
+                    Line line = frames == null ? null : frames.next();
+                    if (line != null) {
+                        if (isNew(line) && (q.instance().isEmpty() || line.instance().startsWith(q.instance()))) {
+                            sentSincePoll = true;
+                            return line;
                         }
-                        throw e;
+                        continue;
                     }
-                    if (line == null || q.instance().isEmpty() || line.instance().startsWith(q.instance())) {
-                        return line;
+                    if (frames != null) {
+                        response.close();
+                        frames = null;
+                        if (response != first && !sentSincePoll) {
+                            return IDLE;
+                        }
                     }
+                    if (!q.follow() || !pause()) {
+                        return null;
+                    }
+                    try {
+                        response = request(id, q.name(), -1, newest);
+                    } catch (ManagementException e) {
+                        throw new IOException(e.getMessage());
+                    }
+                    frames = new LogFrames(response.getBody(), name);
+                    sentSincePoll = false;
                 }
                 return null;
             }
 
+            /** Remembers the newest instant sent; false for a line an earlier read already covered. */
+            private boolean isNew(Line line) {
+                Instant at;
+                try {
+                    at = Instant.parse(line.timestamp());
+                } catch (DateTimeParseException e) {
+                    return true;
+                }
+                String key = line.instance() + ' ' + line.timestamp() + ' ' + line.text();
+                if (at.isAfter(newest)) {
+                    newest = at;
+                    sentAtNewest.clear();
+                } else if (at.isBefore(newest) && response != first) {
+                    return false;
+                }
+                return !at.equals(newest) || sentAtNewest.add(key);
+            }
+
+            private boolean pause() {
+                for (long waited = 0; waited < POLL_MS && !closed; waited += 100) {
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                }
+                return !closed;
+            }
+
+            /**
+             * From any thread: ends the stream. Only the reading thread releases the Docker response (releasing reads
+             * it to its end, which must not happen on an IO thread that closes the stream for a departed caller).
+             */
             @Override
             public void close() {
                 closed = true;
-                response.close();
+                if (Thread.currentThread() == reader) {
+                    response.close();
+                }
             }
         };
+    }
+
+    private DockerHttpClient.Response request(String id, String name, int tail, Instant since)
+            throws ManagementException {
+        StringBuilder path = new StringBuilder("/services/").append(DockerRest.path(id))
+                .append("/logs?stdout=1&stderr=1&timestamps=1&details=1&follow=0")
+                .append("&tail=").append(tail < 0 ? "all" : Integer.toString(tail));
+        if (since != null) {
+            path.append("&since=").append(since.getEpochSecond()).append('.')
+                    .append(String.format("%09d", since.getNano()));
+        }
+        DockerHttpClient.Response response = docker.open(path.toString());
+        int status = response.getStatusCode();
+        if (status != 200) {
+            response.close();
+            if (status == 404) {
+                throw new ManagementException(Reason.NOT_FOUND, "function " + name + " not found");
+            }
+            throw new ManagementException(Reason.FAILED, "docker answered " + status + " to the logs request");
+        }
+        return response;
     }
 }
