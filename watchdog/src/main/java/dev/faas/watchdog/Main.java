@@ -57,14 +57,9 @@ public final class Main {
             Log.warn("fprocess program not found on PATH or not executable; requests will fail with 500 until it exists",
                     "program", config.command().get(0), "PATH", path);
         }
-        String setsid = Programs.find("setsid", path);
-        if (setsid == null) {
-            Log.warn("setsid not found on PATH: background processes a function leaves behind cannot be killed;"
-                    + " install util-linux or busybox setsid");
-        }
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemons("watchdog-timer-"));
         timer.setRemoveOnCancelPolicy(true);
-        return new FunctionRunner(config.command(), program, setsid, config.combineOutput(), config.processLimit(),
+        return new FunctionRunner(config.command(), program, config.combineOutput(), config.processLimit(),
                 timer, pool("watchdog-stdin-"));
     }
 

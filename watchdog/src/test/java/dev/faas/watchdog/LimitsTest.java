@@ -64,6 +64,16 @@ class LimitsTest {
     }
 
     @Test
+    void backgroundChildInItsOwnSessionIsKilledToo() throws Exception {
+        String script = Scripts.write(dir, "daemon.sh", "setsid sleep 30 > /dev/null 2>&1 &\necho started");
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", script), dir)) {
+            assertEquals("started\n", w.post("x").body());
+            List<Long> left = w.awaitNoMarkedProcesses(Duration.ofSeconds(1));
+            assertTrue(left.isEmpty(), "a process that left the process group outlived its request: " + left);
+        }
+    }
+
+    @Test
     void requestsOverMaxInflightAre429() throws Exception {
         String script = Scripts.write(dir, "slow.sh", "sleep 1\necho ok");
         try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", script, "max_inflight", "1"), dir)) {

@@ -19,15 +19,15 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs the function once per request: starts the command in its own process group, feeds stdin, collects stdout
- * once, and kills the whole tree when the main process exits, the limit is reached or the body is too large.
+ * Runs the function once per request: starts the command with a mark every process of its tree inherits, feeds
+ * stdin, collects stdout once, and kills the whole tree when the main process exits, the limit is reached or the
+ * body is too large.
  */
 public final class FunctionRunner {
     private static final int PUMP_BUFFER = 64 * 1024;
     private static final long WATCH_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final List<String> command;
-    private final String setsid;
     private final boolean combineOutput;
     private final Limit limit;
     private final ScheduledExecutorService timer;
@@ -38,14 +38,12 @@ public final class FunctionRunner {
     /**
      * @param command the split fprocess
      * @param program command[0] resolved, or null when not found yet (looked up again per request)
-     * @param setsid  the setsid program, or null to fall back to killing live descendants only
      * @param limit   the limit on one run, or null for none
      */
-    public FunctionRunner(List<String> command, String program, String setsid, boolean combineOutput, Limit limit,
+    public FunctionRunner(List<String> command, String program, boolean combineOutput, Limit limit,
                           ScheduledExecutorService timer, ExecutorService pumps) {
         this.command = List.copyOf(command);
         this.program = program;
-        this.setsid = setsid;
         this.combineOutput = combineOutput;
         this.limit = limit;
         this.timer = timer;
@@ -54,13 +52,14 @@ public final class FunctionRunner {
 
     public Outcome run(Map<String, String> env, Stdin stdin) {
         long start = System.nanoTime();
+        ProcessTree tree = new ProcessTree();
         Process process;
         try {
-            process = builder(env).start();
+            process = builder(env, tree.id()).start();
         } catch (StartProblem | IOException e) {
             return new Outcome.StartFailed(e.getMessage());
         }
-        ProcessTree tree = new ProcessTree(process, setsid != null);
+        tree.started(process);
         running.add(tree);
         AtomicReference<Outcome> verdict = new AtomicReference<>();
         Guard guard = new Guard(process, tree, verdict);
@@ -93,7 +92,7 @@ public final class FunctionRunner {
         running.forEach(ProcessTree::killAll);
     }
 
-    private ProcessBuilder builder(Map<String, String> env) throws StartProblem {
+    private ProcessBuilder builder(Map<String, String> env, String treeId) throws StartProblem {
         String resolved = program;
         if (resolved == null) {
             resolved = Programs.find(command.get(0), System.getenv("PATH"));
@@ -103,16 +102,12 @@ public final class FunctionRunner {
             }
             program = resolved;
         }
-        List<String> argv = new ArrayList<>(command.size() + 1);
-        if (setsid != null) {
-            argv.add(setsid);
-        }
-        argv.add(resolved);
-        argv.addAll(command.subList(1, command.size()));
+        List<String> argv = new ArrayList<>(command);
+        argv.set(0, resolved);
         ProcessBuilder builder = new ProcessBuilder(argv);
-        if (!env.isEmpty()) {
-            builder.environment().putAll(env);
-        }
+        Map<String, String> childEnv = builder.environment();
+        childEnv.putAll(env);
+        childEnv.put(ProcessTree.VARIABLE, treeId);
         if (combineOutput) {
             builder.redirectErrorStream(true);
         } else {

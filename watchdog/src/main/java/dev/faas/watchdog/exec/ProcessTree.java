@@ -1,58 +1,65 @@
 package dev.faas.watchdog.exec;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The processes one request started. With setsid the request's command leads its own process group (pid == pgid),
- * so every process it forks, even one re-parented after its parent exited, is found by group id and killed.
- * Without setsid only the live descendants of the main process can be found.
+ * The processes one request started. Each gets a unique mark in its environment ({@value #VARIABLE}) which every
+ * process it starts inherits, so the tree is found even after a child was re-parented (its parent exited) or left the
+ * process group (setsid). This replaces running each command under setsid, which cost one more exec per request.
  */
 final class ProcessTree {
+    static final String VARIABLE = "WATCHDOG_RUN_ID";
+    private static final AtomicLong RUNS = new AtomicLong();
+    private static final String PREFIX = ProcessHandle.current().pid() + ".";
     private static final int MAX_SWEEPS = 10;
     /** Past this age a full /proc scan is cheap next to the run, and safe even if pids wrapped meanwhile. */
     private static final long RECENT_NANOS = 1_000_000_000L;
 
-    private final Process main;
-    private final boolean ownGroup;
+    private final String id = PREFIX + RUNS.incrementAndGet();
+    private final byte[] entry = (VARIABLE + "=" + id).getBytes(StandardCharsets.UTF_8);
     private final AtomicBoolean sweptAfterExit = new AtomicBoolean();
     private final long startNanos = System.nanoTime();
+    private volatile Process main;
 
-    ProcessTree(Process main, boolean ownGroup) {
-        this.main = main;
-        this.ownGroup = ownGroup;
+    /** The value to give {@value #VARIABLE} in the main process's environment. */
+    String id() {
+        return id;
+    }
+
+    void started(Process process) {
+        main = process;
     }
 
     /** Kills the main process and everything it started (a timeout, an oversized body, shutdown). */
     void killAll() {
-        if (ownGroup) {
-            main.destroyForcibly(); // in case setsid has not made the group yet
-            sweepGroup();
-        } else {
-            main.descendants().forEach(ProcessHandle::destroyForcibly);
-            main.destroyForcibly();
-        }
+        Process p = main;
+        p.descendants().forEach(ProcessHandle::destroyForcibly); // also those that cleared their environment
+        p.destroyForcibly();
+        sweep();
     }
 
     /**
      * Kills what the main process left behind once it exited, so a background child neither holds stdout open nor
-     * outlives its request. Runs once per request, from whichever of the reaper or the handler gets here first.
+     * outlives its request. Runs once per request, from whichever of the exit hook or the handler gets here first.
      */
     void sweepAfterExit() {
-        if (ownGroup && sweptAfterExit.compareAndSet(false, true)) {
-            sweepGroup();
+        if (sweptAfterExit.compareAndSet(false, true)) {
+            sweep();
         }
     }
 
-    /** Repeats until a scan finds no member: a member may fork between a scan and its kill. */
-    private void sweepGroup() {
+    /** Repeats until a scan finds none: a marked process may fork between a scan and its kill. */
+    private void sweep() {
         boolean recent = System.nanoTime() - startNanos < RECENT_NANOS;
         for (int i = 0; i < MAX_SWEEPS; i++) {
-            List<Long> members = ProcessGroups.members(main.pid(), recent);
-            if (members.isEmpty()) {
+            List<Long> marked = ProcessScan.marked(entry, main.pid(), recent);
+            if (marked.isEmpty()) {
                 return;
             }
-            for (long pid : members) {
+            for (long pid : marked) {
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
         }

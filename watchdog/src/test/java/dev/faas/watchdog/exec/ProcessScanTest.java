@@ -1,0 +1,52 @@
+package dev.faas.watchdog.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class ProcessScanTest {
+    private static boolean contains(String environ, String entry) {
+        byte[] b = environ.getBytes(StandardCharsets.UTF_8);
+        return ProcessScan.containsEntry(b, b.length, entry.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anEntryMatchesOnlyAsAWholeNulSeparatedEntry() {
+        assertTrue(contains("A=1\0RUN=7.3\0B=2\0", "RUN=7.3"));
+        assertTrue(contains("RUN=7.3\0", "RUN=7.3"));
+        assertTrue(contains("A=1\0RUN=7.3", "RUN=7.3"));
+        assertFalse(contains("A=1\0RUN=7.31\0", "RUN=7.3"), "a longer value is another run");
+        assertFalse(contains("A=1\0XRUN=7.3\0", "RUN=7.3"), "a longer name is another variable");
+        assertFalse(contains("A=RUN=7.3\0", "RUN=7.3"), "inside a value is not an entry");
+        assertFalse(contains("", "RUN=7.3"));
+    }
+
+    @Test
+    void lastAllocatedPidIsAtLeastOurOwn() {
+        assertTrue(ProcessScan.lastAllocatedPid() >= ProcessHandle.current().pid());
+    }
+
+    @Test
+    void markedProcessesAreFoundByProbingRecentPidsAndByAFullScan() throws Exception {
+        String value = UUID.randomUUID().toString();
+        byte[] mark = ("SCAN_TEST=" + value).getBytes(StandardCharsets.UTF_8);
+        ProcessBuilder builder = new ProcessBuilder("sh", "-c", "sleep 5 & setsid sleep 5 & sleep 5");
+        builder.environment().put("SCAN_TEST", value);
+        Process leader = builder.start();
+        try {
+            Thread.sleep(300);
+            List<Long> recent = ProcessScan.marked(mark, leader.pid(), true);
+            assertEquals(4, recent.size(), "sh, its two sleeps and the one in its own session: " + recent);
+            assertEquals(recent, ProcessScan.marked(mark, leader.pid(), false));
+        } finally {
+            for (long pid : ProcessScan.marked(mark, leader.pid(), false)) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+}
