@@ -3,15 +3,13 @@
 # 16 connections. The JVM gets the Dockerfile's flags; each launch mechanism in MECHANISMS is measured in turn.
 # The upstream Go watchdog cannot be fetched here, so the baseline measured in the same run is busybox httpd running a
 # CGI script that execs cat (one fork per request, like the watchdog). The issue's figures are printed for context.
-# VFORK-nosetsid runs the watchdog with no setsid on its PATH: the price of killing whole process trees (one more
-# exec per request) shows as the difference to VFORK.
-#   bench/watchdog-fork.sh                       # DURATION=10s VARIANTS="VFORK POSIX_SPAWN VFORK-nosetsid"
+#   bench/watchdog-fork.sh                       # DURATION=10s VARIANTS="VFORK POSIX_SPAWN"
 #   DURATION=5s VARIANTS=VFORK bench/watchdog-fork.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-10s}
-VARIANTS=${VARIANTS:-VFORK POSIX_SPAWN VFORK-nosetsid}
+VARIANTS=${VARIANTS:-VFORK POSIX_SPAWN}
 PORT=${PORT:-18180}
 BASE_PORT=${BASE_PORT:-18181}
 JAR=watchdog/target/watchdog.jar
@@ -66,14 +64,10 @@ wrk_run() {
 
 declare -A RPS
 printf '\n%-22s %10s %9s %9s %10s %10s %10s %11s\n' "server" "conns" "req/s" "p50" "p99" "rss idle" "rss peak" "first ans."
-JAVA=$(command -v java) CAT=$(command -v cat)
-mkdir -p "$WORK/empty"
 for variant in $VARIANTS; do
-  mech=${variant%-nosetsid}
-  path=$PATH; [ "$variant" != "$mech" ] && path=$WORK/empty
   start=$(now_ms)
-  PATH=$path fprocess=$CAT suppress_lock=true bind_address=127.0.0.1 port=$PORT \
-    "$JAVA" "${JVM_FLAGS[@]}" -Djdk.lang.Process.launchMechanism="$mech" -jar "$JAR" 2>"$WORK/watchdog.log" &
+  fprocess=cat suppress_lock=true bind_address=127.0.0.1 port=$PORT \
+    java "${JVM_FLAGS[@]}" -Djdk.lang.Process.launchMechanism="$variant" -jar "$JAR" 2>"$WORK/watchdog.log" &
   pid=$!; PIDS+=("$pid")
   first=$(first_answer_ms "$start" "http://127.0.0.1:$PORT/")
   sleep 1
