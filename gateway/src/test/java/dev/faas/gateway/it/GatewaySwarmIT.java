@@ -221,6 +221,41 @@ class GatewaySwarmIT {
         assertTrue(ms < 1000, "404 after " + ms + " ms");
     }
 
+    @Test
+    @Order(8)
+    void withoutDockerTheGatewayStaysUpAndSaysItIsDegradedOnce() throws Exception {
+        String name = stack.name + "-nodocker";
+        Cli.run("docker", "run", "-d", "--name", name, "--label", "dev.faas.test=" + stack.name,
+                "-e", "DOCKER_HOST=tcp://127.0.0.1:1", "-e", "docker_timeout=1s", "-e", "resync_interval=500ms",
+                "-p", "127.0.0.1::8080", "faas/gateway");
+        try {
+            String mapped = Cli.run("docker", "port", name, "8080/tcp").lines().findFirst().orElseThrow();
+            URI base = URI.create("http://127.0.0.1:" + mapped.substring(mapped.lastIndexOf(':') + 1));
+            HttpResponse<String> health = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (health == null || !health.body().startsWith("DEGRADED")) {
+                assertTrue(System.nanoTime() < deadline, "never reported degraded: " + (health == null ? "" : health.body()));
+                SwarmStack.sleep(200);
+                try {
+                    health = http.send(HttpRequest.newBuilder(base.resolve("/healthz")).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                } catch (IOException e) {
+                    health = null;
+                }
+            }
+            assertEquals(200, health.statusCode(), "still 200: a restart would not bring Docker back");
+            assertTrue(health.body().contains("docker API unavailable"), health.body());
+            HttpResponse<String> info = http.send(HttpRequest.newBuilder(base.resolve("/system/info")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(info.body().contains("\"connected\":false"), info.body());
+            SwarmStack.sleep(2000);
+            long lines = Cli.run("docker", "logs", name).lines().filter(l -> l.contains("event=docker_unavailable")).count();
+            assertEquals(1, lines, "logged once, not at every resync");
+        } finally {
+            Cli.quietly("docker", "rm", "-f", name);
+        }
+    }
+
     private Set<String> runningContainers(String service) throws IOException {
         JsonNode tasks = docker.get("/tasks", "{\"service\":[\"" + service + "\"],\"desired-state\":[\"running\"]}");
         Set<String> ids = new HashSet<>();
