@@ -243,6 +243,25 @@ class ManagementIT {
         assertTrue(answer.path("clamped").asBoolean());
         assertTrue(answer.path("message").asText().contains("com.openfaas.scale.max"), r.body());
         assertEquals(2, JSON.readTree(api("GET", "/system/function/" + fn, null).body()).path("replicas").asInt());
+
+        // Concurrent changes race on the service's version: the losers re-read and retry instead of failing.
+        List<java.util.concurrent.CompletableFuture<Integer>> racing = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String body = i % 2 == 0 ? "{\"replicas\": " + (i % 3) + "}"
+                    : deployment(fn, "faas/catservice", "", "{\"N\": \"" + i + "\"}", "{\"com.openfaas.scale.max\": \"2\"}");
+            String method = i % 2 == 0 ? "POST" : "PUT";
+            String path = i % 2 == 0 ? "/system/scale-function/" + fn : "/system/functions";
+            racing.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return status(api(method, path, body));
+                } catch (IOException | InterruptedException e) {
+                    return -1;
+                }
+            }));
+        }
+        for (var change : racing) {
+            assertEquals(200, change.get(30, java.util.concurrent.TimeUnit.SECONDS), "every concurrent change succeeds");
+        }
         assertEquals(200, status(api("DELETE", "/system/functions", "{\"functionName\": \"" + fn + "\"}")));
     }
 
