@@ -16,7 +16,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.Transferable;
@@ -62,10 +61,9 @@ class CatServiceIT {
                 assertEquals(200, r.statusCode());
                 assertEquals("done\n", r.body());
             }
-            Thread.sleep(300);
-            ExecResult ps = w.execInContainer("ps", "-o", "pid,stat,args");
-            assertFalse(ps.getStdout().contains("sleep"), "no background process left:\n" + ps.getStdout());
-            assertFalse(ps.getStdout().matches("(?s).*\\s+Z\\s+.*"), "no zombie left:\n" + ps.getStdout());
+            String ps = awaitCleanProcessTable(w);
+            assertFalse(ps.contains("sleep"), "no background process left:\n" + ps);
+            assertFalse(hasZombie(ps), "no zombie left:\n" + ps);
             DockerClient docker = DockerClientFactory.instance().client();
             docker.stopContainerCmd(w.getContainerId()).withTimeout(10).exec();
             assertEquals(0L, docker.inspectContainerCmd(w.getContainerId()).exec().getState().getExitCodeLong(),
@@ -82,6 +80,22 @@ class CatServiceIT {
                 .withLabel(LABEL, "CatServiceIT")
                 .withExposedPorts(8080)
                 .waitingFor(Wait.forHealthcheck().withStartupTimeout(Duration.ofSeconds(30)));
+    }
+
+    /** The shell at PID 1 reaps killed orphans moments after they die. */
+    private static String awaitCleanProcessTable(GenericContainer<?> c) throws Exception {
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        String ps = c.execInContainer("ps", "-o", "pid,stat,args").getStdout();
+        while ((ps.contains("sleep") || hasZombie(ps)) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            ps = c.execInContainer("ps", "-o", "pid,stat,args").getStdout();
+        }
+        return ps;
+    }
+
+    /** A line of `ps -o pid,stat,args` whose STAT column starts with Z. */
+    private static boolean hasZombie(String ps) {
+        return ps.lines().map(line -> line.trim().split("\\s+")).anyMatch(cols -> cols.length > 1 && cols[1].startsWith("Z"));
     }
 
     private HttpResponse<String> post(GenericContainer<?> c, String body) throws Exception {

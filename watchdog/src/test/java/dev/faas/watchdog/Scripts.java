@@ -15,4 +15,15 @@ final class Scripts {
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         return script.toString();
     }
+
+    /** Waits until a script has created {@code file}, i.e. the request is being served. */
+    static void awaitFile(Path file) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Files.exists(file)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the function never started: " + file + " is missing");
+            }
+            Thread.sleep(10);
+        }
+    }
 }
