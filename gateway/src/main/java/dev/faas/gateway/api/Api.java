@@ -9,6 +9,7 @@ import dev.faas.gateway.provider.ManagementException;
 import dev.faas.gateway.provider.ManagementException.Reason;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
 import io.undertow.util.PathTemplateMatch;
 import java.io.IOException;
@@ -45,6 +46,8 @@ public final class Api {
                 exchange.startBlocking();
                 try {
                     call.handle(exchange);
+                } catch (RequestTooBigException e) {
+                    PlainText.send(exchange, 413, "the request body is over max_body");
                 } catch (ManagementException e) {
                     if (e.reason() == Reason.UNAVAILABLE || e.reason() == Reason.FAILED) {
                         LOG.warn("event=management_failed path={} reason={} problem=\"{}\"",

@@ -61,8 +61,8 @@ public final class SwarmManager implements FunctionManager {
     public void deploy(FunctionDeployment d) throws ManagementException {
         DockerRest.Reply existing = docker.get("/services/" + DockerRest.path(d.service()));
         if (existing.ok() || functionServices().stream().anyMatch(s -> FunctionStatuses.isCalled(s, d.service()))) {
-            throw new ManagementException(Reason.CONFLICT, "function " + d.service() + " exists already: update it "
-                    + "with PUT /system/functions, or delete it first");
+            throw new ManagementException(Reason.CONFLICT, "a function or service named " + d.service()
+                    + " exists already: update a function with PUT /system/functions, or delete it first");
         }
         requireLocalImage(d.image());
         Map<String, String> secretIds = secrets.ids(d.secrets());
