@@ -1,10 +1,11 @@
 package dev.faas.gateway.provider.swarm;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.faas.gateway.provider.ManagementException;
 import dev.faas.gateway.provider.ManagementException.Reason;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Finds the overlay network new functions join, by the {@code functions_network} setting, the way discovery reads
@@ -30,33 +31,34 @@ final class FunctionsNetwork {
         if (!reply.ok()) {
             throw DockerRest.failed("listing networks", reply);
         }
-        List<JsonNode> stacked = new ArrayList<>();
-        for (JsonNode n : reply.body()) {
-            String name = n.path("Name").asText();
-            if (name.equals(configured)) {
-                return n.path("Id").asText();
-            }
-            if (name.endsWith("_" + configured)) {
-                stacked.add(n);
-            }
+        Map<String, String> idsByName = new TreeMap<>();
+        reply.body().forEach(n -> idsByName.put(n.path("Name").asText(), n.path("Id").asText()));
+        boolean exact = idsByName.containsKey(configured);
+        return idsByName.get(pick(idsByName.keySet(), configured, exact ? "" : ownStack()));
+    }
+
+    /**
+     * The network's name among overlay networks whose names contain {@code configured}: that very name, else
+     * {@code <ownStack>_<configured>}, else the one {@code <stack>_<configured>} there is.
+     */
+    static String pick(Collection<String> names, String configured, String ownStack) throws ManagementException {
+        if (names.contains(configured)) {
+            return configured;
         }
-        String stack = ownStack();
-        for (JsonNode n : stacked) {
-            if (n.path("Name").asText().equals(stack + "_" + configured)) {
-                return n.path("Id").asText();
-            }
+        if (!ownStack.isEmpty() && names.contains(ownStack + "_" + configured)) {
+            return ownStack + "_" + configured;
         }
+        List<String> stacked = names.stream().filter(n -> n.endsWith("_" + configured)).sorted().toList();
         if (stacked.size() == 1) {
-            return stacked.get(0).path("Id").asText();
+            return stacked.get(0);
         }
         if (stacked.isEmpty()) {
             throw new ManagementException(Reason.FAILED, "no overlay network named " + configured + " or <stack>_"
                     + configured + ": create it (docker network create -d overlay --attachable " + configured
                     + ") or set functions_network to the network the gateway is on");
         }
-        List<String> names = stacked.stream().map(n -> n.path("Name").asText()).toList();
         throw new ManagementException(Reason.FAILED, "several networks match functions_network=" + configured + " "
-                + names + ": set functions_network to the full name of the gateway's network");
+                + stacked + ": set functions_network to the full name of the gateway's network");
     }
 
     private String ownStack() throws ManagementException {
