@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Removes the stack scripts/up.sh made (FAAS_STACK, default faas): its services, network and configs, and waits
+# until they are gone so the next scripts/up.sh starts clean.
+#   --purge   also remove its secrets (<stack>_basic-auth-user, <stack>_basic-auth-password) and the stored password;
+#             the next scripts/up.sh then makes a new password
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+STACK=${FAAS_STACK:-faas}
+SECRETS_DIR=${FAAS_SECRETS_DIR:-$HOME/.faas}/$STACK
+
+say() { printf 'down: %s\n' "$*"; }
+die() { printf 'down: error: %s\n' "$*" >&2; exit 1; }
+
+purge=false
+case "${1:-}" in
+  --purge) purge=true ;;
+  "") ;;
+  *) die "unknown argument '$1' (the only option is --purge; the stack name is FAAS_STACK)" ;;
+esac
+[[ $STACK =~ ^[a-z0-9][a-z0-9-]{0,29}$ ]] || die "FAAS_STACK=$STACK is not a stack name scripts/up.sh makes"
+timeout 10 docker info >/dev/null 2>&1 || die "Docker does not answer; start it with scripts/docker-ready.sh"
+
+left() { # what of the stack is still there, one line each
+  docker service ls -q --filter "label=com.docker.stack.namespace=$STACK"
+  docker network ls -q --filter "label=com.docker.stack.namespace=$STACK"
+}
+
+if [ -n "$(left)" ] || [ -n "$(docker config ls -q --filter "label=com.docker.stack.namespace=$STACK")" ]; then
+  say "removing the stack $STACK"
+  docker stack rm "$STACK" >/dev/null 2>&1 || true
+  for _ in $(seq 1 60); do
+    [ -z "$(left)" ] && break
+    # The CLI cannot remove the network while tasks are still stopping: remove it once they are gone.
+    if [ -z "$(docker service ls -q --filter "label=com.docker.stack.namespace=$STACK")" ]; then
+      docker network ls -q --filter "label=com.docker.stack.namespace=$STACK" | xargs -r docker network rm >/dev/null 2>&1 || true
+      docker config ls -q --filter "label=com.docker.stack.namespace=$STACK" | xargs -r docker config rm >/dev/null 2>&1 || true
+    fi
+    sleep 1
+  done
+  if [ -n "$(left)" ]; then
+    die "the stack $STACK is not gone after 60s: $(docker network ls --filter "label=com.docker.stack.namespace=$STACK" --format '{{.Name}}') may still have containers attached (functions deployed through the API stay: remove them with docker service rm, then run this again)"
+  fi
+else
+  say "no stack $STACK is running"
+fi
+
+if $purge; then
+  for s in "${STACK}_basic-auth-user" "${STACK}_basic-auth-password"; do
+    if docker secret inspect "$s" >/dev/null 2>&1; then
+      docker secret rm "$s" >/dev/null && say "removed the secret $s"
+    fi
+  done
+  rm -f "$SECRETS_DIR/basic-auth-password"
+  rmdir "$SECRETS_DIR" 2>/dev/null || true
+fi
+say "done"
