@@ -13,6 +13,8 @@ import java.util.Map;
  * @param readTimeout       idle time allowed while reading a request ({@code read_timeout}, 65s)
  * @param writeTimeout      idle time allowed while writing a response ({@code write_timeout}, 65s)
  * @param upstreamTimeout   longest a function call may take before 504 ({@code upstream_timeout}, 60s)
+ * @param upstreamConnectTimeout longest wait for a new connection to a replica; past it the replica is marked as a
+ *                          problem and the call goes to another one ({@code upstream_connect_timeout}, 2s)
  * @param maxBody           largest request body in bytes before 413 ({@code max_body}, 10m)
  * @param provider          where functions come from: {@code swarm} or {@code static} ({@code provider}, swarm)
  * @param functionsNetwork  overlay network whose task addresses are used; {@code <stack>_<name>} also matches
@@ -34,6 +36,7 @@ public record GatewayConfig(
         Duration readTimeout,
         Duration writeTimeout,
         Duration upstreamTimeout,
+        Duration upstreamConnectTimeout,
         long maxBody,
         String provider,
         String functionsNetwork,
@@ -59,6 +62,7 @@ public record GatewayConfig(
                 s.duration("read_timeout", Duration.ofSeconds(65)),
                 s.duration("write_timeout", Duration.ofSeconds(65)),
                 s.duration("upstream_timeout", Duration.ofSeconds(60)),
+                s.duration("upstream_connect_timeout", Duration.ofSeconds(2)),
                 s.size("max_body", 10L * 1024 * 1024),
                 s.oneOf("provider", "swarm", "swarm", "static"),
                 s.text("functions_network", "functions"),

@@ -19,9 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * pooled connections closed.
  */
 public final class Balancers implements FunctionRegistry.Listener {
-    // Nagle's algorithm would hold small requests back waiting for ACKs (tens of ms per call).
-    private static final OptionMap NO_DELAY = OptionMap.create(Options.TCP_NODELAY, true);
     private final GatewayConfig config;
+    private final OptionMap options;
     private final Map<String, Balancer> byFunctionId = new ConcurrentHashMap<>();
 
     /** A function's balancer and the replica addresses it currently holds. */
@@ -29,6 +28,12 @@ public final class Balancers implements FunctionRegistry.Listener {
 
     public Balancers(GatewayConfig config) {
         this.config = config;
+        // Nagle's algorithm would hold small requests back waiting for ACKs (tens of ms per call).
+        this.options = OptionMap.builder()
+                .set(Options.TCP_NODELAY, true)
+                .set(DeadlineConnector.CONNECT_TIMEOUT,
+                        (int) Math.min(Integer.MAX_VALUE, config.upstreamConnectTimeout().toMillis()))
+                .getMap();
     }
 
     LoadBalancingProxyClient forFunction(String functionId) {
@@ -41,7 +46,7 @@ public final class Balancers implements FunctionRegistry.Listener {
         if (after == null) {
             Balancer gone = byFunctionId.remove(before.id());
             if (gone != null) {
-                gone.hosts.forEach(gone.client::removeHost);
+                gone.hosts.forEach(h -> gone.client.removeHost(DeadlineConnector.upstream(h)));
             }
             return;
         }
@@ -52,13 +57,13 @@ public final class Balancers implements FunctionRegistry.Listener {
         }
         for (URI old : Set.copyOf(b.hosts)) {
             if (!wanted.contains(old)) {
-                b.client.removeHost(old);
+                b.client.removeHost(DeadlineConnector.upstream(old));
                 b.hosts.remove(old);
             }
         }
         for (URI now : wanted) {
             if (b.hosts.add(now)) {
-                b.client.addHost(now, null, null, NO_DELAY);
+                b.client.addHost(DeadlineConnector.upstream(now), null, null, options);
             }
         }
     }
@@ -70,7 +75,8 @@ public final class Balancers implements FunctionRegistry.Listener {
                 // 0 would answer 503 at once whenever every pooled connection is busy.
                 .setMaxQueueSize(config.upstreamQueue())
                 .setTtl(60_000)
-                // A replica that refused a connection is skipped for this long, so the retry goes elsewhere.
+                // A replica that refused a connection or did not accept one within upstream_connect_timeout is
+                // skipped until a background reconnect, tried every this many seconds, succeeds.
                 .setProblemServerRetry(2);
     }
 }

@@ -14,6 +14,7 @@ class GatewayConfigTest {
         GatewayConfig c = GatewayConfig.from(Map.of());
         assertEquals(8080, c.port());
         assertEquals(Duration.ofSeconds(60), c.upstreamTimeout());
+        assertEquals(Duration.ofSeconds(2), c.upstreamConnectTimeout());
         assertEquals(10L << 20, c.maxBody());
         assertEquals("swarm", c.provider());
         assertEquals("functions", c.functionsNetwork());

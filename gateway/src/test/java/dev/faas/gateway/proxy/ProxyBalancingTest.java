@@ -12,9 +12,13 @@ import dev.faas.gateway.provider.statics.StaticProvider;
 import dev.faas.gateway.routing.FunctionRouter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.undertow.Undertow;
+import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +34,7 @@ import org.junit.jupiter.api.Test;
 /** The proxy against real upstream servers on 127.0.0.1 (no Docker: replicas come from the static provider). */
 class ProxyBalancingTest {
     private final List<HttpServer> upstreams = new ArrayList<>();
+    private final List<Closeable> sockets = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private Undertow gateway;
     private int port;
@@ -40,6 +45,13 @@ class ProxyBalancingTest {
             gateway.stop();
         }
         upstreams.forEach(s -> s.stop(0));
+        sockets.forEach(s -> {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing a test socket
+            }
+        });
     }
 
     /** An upstream that answers {@code status} with its own name as the body, after {@code delayMs}. */
@@ -65,14 +77,39 @@ class ProxyBalancingTest {
     }
 
     private static String refusingAddress() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return "http://127.0.0.1:" + s.getLocalPort();
         }
     }
 
-    /** The routing and proxy parts as Main wires them, with replicas from the static provider. */
+    /**
+     * A listener whose accept queue is full: the kernel then drops further SYNs, so a connect to it waits as one to
+     * a vanished container's address does (without sending anything off this machine).
+     */
+    private String silentAddress() throws IOException {
+        ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        sockets.add(listener);
+        for (int i = 0; i < 8; i++) {
+            Socket filler = new Socket();
+            sockets.add(filler);
+            try {
+                filler.connect(listener.getLocalSocketAddress(), 200);
+            } catch (SocketTimeoutException full) {
+                return "http://127.0.0.1:" + listener.getLocalPort();
+            }
+        }
+        throw new IllegalStateException("could not fill the accept queue of port " + listener.getLocalPort());
+    }
+
     private void startGateway(String functions) {
-        GatewayConfig config = GatewayConfig.from(Map.of("provider", "static", "upstream_timeout", "500ms"));
+        startGateway(functions, Map.of("upstream_timeout", "500ms"));
+    }
+
+    /** The routing and proxy parts as Main wires them, with replicas from the static provider. */
+    private void startGateway(String functions, Map<String, String> settings) {
+        Map<String, String> env = new HashMap<>(settings);
+        env.put("provider", "static");
+        GatewayConfig config = GatewayConfig.from(env);
         FunctionRegistry registry = new FunctionRegistry();
         Balancers balancers = new Balancers(config);
         registry.addListener(balancers);
@@ -110,6 +147,31 @@ class ProxyBalancingTest {
             assertEquals(200, r.statusCode());
             assertEquals("alive", r.body());
         }
+    }
+
+    @Test
+    void aReplicaThatDoesNotAcceptConnectionsIsSkippedAfterTheConnectTimeout() throws Exception {
+        startGateway("f=" + silentAddress() + "," + upstream("alive", 200, 0),
+                Map.of("upstream_connect_timeout", "300ms", "upstream_timeout", "10s"));
+        long started = System.nanoTime();
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> r = call("f");
+            assertEquals(200, r.statusCode());
+            assertEquals("alive", r.body());
+        }
+        long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        // One call waits out the connect timeout and is retried; the replica is then skipped.
+        assertTrue(ms < 1500, "10 calls took " + ms + " ms");
+    }
+
+    @Test
+    void aFunctionWhoseOnlyReplicaDoesNotAcceptConnectionsIs502AtTheConnectTimeout() throws Exception {
+        startGateway("f=" + silentAddress(), Map.of("upstream_connect_timeout", "300ms", "upstream_timeout", "10s"));
+        long started = System.nanoTime();
+        HttpResponse<String> r = call("f");
+        long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        assertEquals(502, r.statusCode());
+        assertTrue(ms >= 250 && ms < 2000, "answered after " + ms + " ms");
     }
 
     @Test
