@@ -5,7 +5,9 @@ import dev.faas.watchdog.config.WatchdogConfig;
 import dev.faas.watchdog.exec.FunctionRunner;
 import dev.faas.watchdog.exec.Programs;
 import dev.faas.watchdog.http.WatchdogServer;
+import dev.faas.watchdog.proxy.HttpMode;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
@@ -27,6 +29,10 @@ public final class Main {
             System.exit(2);
             return;
         }
+        if (config.mode() == WatchdogConfig.Mode.HTTP) {
+            startHttpMode(config);
+            return;
+        }
         WatchdogServer.tune(config);
         FunctionRunner runner = runner(config);
         WatchdogServer server = new WatchdogServer(config, runner, pool("watchdog-request-"));
@@ -39,15 +45,38 @@ public final class Main {
             System.exit(1);
             return;
         }
+        onSigterm(server::drain);
+        Log.info("listening", "port", port, "mode", mode(config), "fprocess", String.join(" ", config.command()));
+    }
+
+    private static void startHttpMode(WatchdogConfig config) {
+        HttpMode mode;
+        try {
+            mode = HttpMode.start(config, pool("watchdog-conn-"));
+        } catch (IOException e) {
+            Log.error("cannot listen; is the port free and the address local?", "address", config.bindAddress(),
+                    "port", config.port(), "error", e.getMessage());
+            System.exit(1);
+            return;
+        }
+        onSigterm(() -> mode.drain(WatchdogServer.drainSeconds(config)));
+        Log.info("listening", "port", mode.port(), "mode", mode(config), "upstream", config.upstreamUrl(),
+                "fprocess", String.join(" ", config.command()));
+    }
+
+    private static void onSigterm(Runnable drain) {
         Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
             @Override
             public void run() {
-                server.drain();
+                drain.run();
                 System.err.flush();
                 Runtime.getRuntime().halt(0); // a drained stop is a clean exit, not the 143 of an unhandled SIGTERM
             }
         }, "watchdog-drain"));
-        Log.info("listening", "port", port, "fprocess", String.join(" ", config.command()));
+    }
+
+    private static String mode(WatchdogConfig config) {
+        return config.mode().name().toLowerCase(Locale.ROOT);
     }
 
     private static FunctionRunner runner(WatchdogConfig config) {

@@ -1,5 +1,7 @@
 package dev.faas.watchdog.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -9,9 +11,12 @@ import java.util.Map;
 
 /**
  * Every setting of the watchdog, read once from the environment, with its default. The names are the classic
- * watchdog's; {@code max_body_size} and {@code bind_address} are ours.
+ * watchdog's, {@code mode} and {@code upstream_url} of-watchdog's; {@code max_body_size} and {@code bind_address} are
+ * ours.
  *
+ * @param mode           fork (default; also "serializing"), streaming, or http
  * @param command        fprocess split on whitespace (no shell): the program and its arguments
+ * @param upstreamUrl    http mode: where the warm process listens, e.g. http://127.0.0.1:5000 (null otherwise)
  * @param readTimeout    time allowed to read a request, headers and body (0 = none)
  * @param writeTimeout   time allowed from the end of the request to the end of the response, so it also bounds the
  *                       process; and how long SIGTERM waits for in-flight requests (0 = none)
@@ -20,7 +25,9 @@ import java.util.Map;
  * @param lockFile       $TMPDIR/.lock, present exactly while the watchdog is healthy
  */
 public record WatchdogConfig(
+        Mode mode,
         List<String> command,
+        URI upstreamUrl,
         Duration readTimeout,
         Duration writeTimeout,
         Duration execTimeout,
@@ -42,12 +49,15 @@ public record WatchdogConfig(
 
     public static WatchdogConfig fromEnvironment(Map<String, String> env) {
         Reader r = new Reader(env);
-        String fprocess = r.text("fprocess", "").trim();
+        String fprocess = r.text("fprocess", r.text("function_process", "")).trim();
         if (fprocess.isEmpty()) {
             throw new ConfigException("fprocess is not set: set it to the command to run per request, e.g. fprocess=cat");
         }
+        Mode mode = Mode.parse(r.text("mode", ""));
         return new WatchdogConfig(
+                mode,
                 Arrays.asList(fprocess.split("\\s+")),
+                mode == Mode.HTTP ? r.upstream() : null,
                 r.duration("read_timeout", "5s"),
                 r.duration("write_timeout", "5s"),
                 r.duration("exec_timeout", "0"),
@@ -72,6 +82,25 @@ public record WatchdogConfig(
             return write;
         }
         return write == null || exec.duration().compareTo(write.duration()) <= 0 ? exec : write;
+    }
+
+    /** How requests reach the function. */
+    public enum Mode {
+        /** A process per request, its whole output buffered: the status reflects the exit status. */
+        FORK,
+        /** A process per request, its output streamed to the caller as it comes. */
+        STREAMING,
+        /** One warm process serving HTTP on upstream_url; every request is proxied to it. */
+        HTTP;
+
+        static Mode parse(String raw) {
+            switch (raw.trim().toLowerCase(Locale.ROOT)) {
+                case "": case "fork": case "serializing": return FORK;
+                case "streaming": return STREAMING;
+                case "http": return HTTP;
+                default: throw new ConfigException("mode must be fork, streaming or http (got '" + raw + "')");
+            }
+        }
     }
 
     /** A named time limit, so a 504 can say which setting to raise. */
@@ -141,6 +170,25 @@ public record WatchdogConfig(
             }
             throw new ConfigException(name + " must be a size in bytes like 1048576, 512k, 64m or 0 for no limit (got '"
                     + env.get(name) + "')");
+        }
+
+        /** upstream_url (or of-watchdog's http_upstream_url): an http:// URL with a host and a port. */
+        URI upstream() {
+            String raw = text("upstream_url", text("http_upstream_url", "")).trim();
+            if (raw.isEmpty()) {
+                throw new ConfigException("mode=http needs upstream_url, where fprocess listens, e.g. http://127.0.0.1:5000");
+            }
+            try {
+                URI uri = new URI(raw);
+                if ("http".equals(uri.getScheme()) && uri.getHost() != null && uri.getPort() > 0
+                        && (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
+                        && uri.getRawQuery() == null) {
+                    return uri;
+                }
+            } catch (URISyntaxException e) {
+                // falls through to the message below
+            }
+            throw new ConfigException("upstream_url must be http://host:port, e.g. http://127.0.0.1:5000 (got '" + raw + "')");
         }
 
         private String nonBlank(String name, String fallback) {

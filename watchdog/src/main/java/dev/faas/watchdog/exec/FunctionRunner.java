@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs the function once per request: starts the command with a mark every process of its tree inherits, feeds
- * stdin, collects stdout once, and kills the whole tree when the main process exits, the limit is reached or the
+ * stdin, hands stdout to a {@link Stdout} (held once, or streamed), and kills the whole tree when the main process exits, the limit is reached or the
  * body is too large.
  */
 public final class FunctionRunner {
@@ -50,7 +50,8 @@ public final class FunctionRunner {
         this.pumps = pumps;
     }
 
-    public Outcome run(Map<String, String> env, Stdin stdin) {
+    /** Runs once; the process's stdout goes to {@code output} as it comes. */
+    public Outcome run(Map<String, String> env, Stdin stdin, Stdout output) {
         long start = System.nanoTime();
         ProcessTree tree = new ProcessTree();
         Process process;
@@ -66,18 +67,19 @@ public final class FunctionRunner {
         boolean ended = false;
         try {
             Future<?> pump = feed(process, stdin, tree, verdict);
-            OutputBuffer output = new OutputBuffer();
             try (InputStream stdout = process.getInputStream()) {
                 output.readFrom(stdout);
             } catch (IOException e) {
-                // the pipe broke because the tree was killed; the verdict says why
+                // Either the tree was killed (the verdict says why) or the output could not be passed on (a streamed
+                // response's caller went away): then nobody reads stdout and the tree must go, or it would block.
+                kill(tree, verdict, new Outcome.OutputFailed(String.valueOf(e.getMessage())));
             }
             int status = waitUninterruptibly(process);
             tree.sweepAfterExit();
             finish(pump);
             ended = true;
             Outcome killed = verdict.get();
-            return killed != null ? killed : new Outcome.Exited(status, output, System.nanoTime() - start);
+            return killed != null ? killed : new Outcome.Exited(status, System.nanoTime() - start);
         } finally {
             if (!ended) {
                 tree.killAll(); // e.g. out of memory while holding the output: the request is lost, its tree too

@@ -11,7 +11,7 @@ import java.util.List;
  * A process's stdout, held once: a list of chunks that never copies what it already holds (a doubling array would
  * briefly need 1.5x a large response), written out chunk by chunk.
  */
-public final class OutputBuffer {
+public final class OutputBuffer implements Stdout {
     private static final int FIRST_CHUNK = 8 * 1024;
     private static final int MAX_CHUNK = 1024 * 1024;
 
@@ -21,7 +21,8 @@ public final class OutputBuffer {
     private long size;
 
     /** Reads until end of stream. */
-    void readFrom(InputStream in) throws IOException {
+    @Override
+    public void readFrom(InputStream in) throws IOException {
         while (true) {
             if (used == current.length) {
                 full.add(current);

@@ -33,6 +33,10 @@ final class ProcessTree {
         main = process;
     }
 
+    Process main() {
+        return main;
+    }
+
     /** Kills the main process and everything it started (a timeout, an oversized body, shutdown). */
     void killAll() {
         Process p = main;

@@ -15,46 +15,27 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.Semaphore;
 
-/** One request, one process: the body to stdin, stdout to the response, the exit status to the status code. */
+/**
+ * Fork mode: one request, one process: the body to stdin, stdout held and sent once the process exited, so the
+ * status code can tell the exit status.
+ */
 public final class FunctionHandler implements HttpHandler {
-    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
     /** A body this small fits the pipe buffer, so it is written at once instead of from a pump thread. */
     private static final int SMALL_BODY = 64 * 1024;
     private static final int DEBUG_PREVIEW = 16 * 1024;
 
     private final WatchdogConfig config;
     private final FunctionRunner runner;
-    private final Semaphore inflight;
 
     public FunctionHandler(WatchdogConfig config, FunctionRunner runner) {
         this.config = config;
         this.runner = runner;
-        this.inflight = config.maxInflight() > 0 ? new Semaphore(config.maxInflight()) : null;
     }
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        String method = exchange.getRequestMethod();
-        if (!METHODS.contains(method)) {
-            exchange.getResponseHeaders().set("Allow", "GET, POST, PUT, PATCH, DELETE");
-            Responses.text(exchange, 405, "method " + method + " is not allowed; use GET, POST, PUT, PATCH or DELETE\n");
-            return;
-        }
-        if (inflight != null && !inflight.tryAcquire()) {
-            Responses.text(exchange, 429, "too many requests in flight (max_inflight=" + config.maxInflight()
-                    + "); retry later\n");
-            return;
-        }
-        try {
-            invoke(exchange, method);
-        } finally {
-            if (inflight != null) {
-                inflight.release();
-            }
-        }
+        invoke(exchange, exchange.getRequestMethod());
     }
 
     private void invoke(HttpExchange exchange, String method) throws IOException {
@@ -83,12 +64,14 @@ public final class FunctionHandler implements HttpHandler {
                 ? CgiEnvironment.of(method, exchange.getRequestURI().getPath(), exchange.getRequestURI().getRawQuery(),
                         headers, length)
                 : Map.of();
-        respond(exchange, runner.run(env, stdin));
+        OutputBuffer output = new OutputBuffer();
+        respond(exchange, runner.run(env, stdin, output), output);
     }
 
-    private void respond(HttpExchange exchange, Outcome outcome) throws IOException {
+    /** The answer once the process ended; streaming mode uses it too while nothing was sent. */
+    void respond(HttpExchange exchange, Outcome outcome, OutputBuffer output) throws IOException {
         if (outcome instanceof Outcome.Exited exited) {
-            respondExited(exchange, exited);
+            respondExited(exchange, exited, output);
         } else if (outcome instanceof Outcome.TimedOut timedOut) {
             Log.warn("function killed at its time limit; raise " + timedOut.limit().setting() + " if it needs longer",
                     "limit", Durations.format(timedOut.limit().duration()));
@@ -97,6 +80,8 @@ public final class FunctionHandler implements HttpHandler {
             tooLarge(exchange, tooLarge.maxBytes());
         } else if (outcome instanceof Outcome.BodyUnreadable unreadable) {
             Responses.text(exchange, 400, "the request body could not be read: " + unreadable.reason() + "\n");
+        } else if (outcome instanceof Outcome.OutputFailed failed) {
+            Responses.text(exchange, 500, "the function's output could not be read: " + failed.reason() + "\n");
         } else {
             String reason = ((Outcome.StartFailed) outcome).reason();
             Log.error("cannot start the function", "fprocess", String.join(" ", config.command()), "error", reason);
@@ -104,8 +89,7 @@ public final class FunctionHandler implements HttpHandler {
         }
     }
 
-    private void respondExited(HttpExchange exchange, Outcome.Exited exited) throws IOException {
-        OutputBuffer output = exited.output();
+    private void respondExited(HttpExchange exchange, Outcome.Exited exited, OutputBuffer output) throws IOException {
         if (config.writeDebug()) {
             Log.info("function output", "status", exited.status(), "bytes", output.size(),
                     "output", output.preview(DEBUG_PREVIEW));
@@ -120,11 +104,7 @@ public final class FunctionHandler implements HttpHandler {
             prefix = ("exit status " + exited.status() + "\n").getBytes(StandardCharsets.UTF_8);
             Log.warn("function exited with an error", "status", exited.status(), "bytes", output.size());
         }
-        String contentType = config.contentType().isEmpty()
-                ? exchange.getRequestHeaders().getFirst("Content-Type") : config.contentType();
-        if (contentType != null) {
-            response.set("Content-Type", contentType);
-        }
+        setContentType(exchange, config);
         long size = prefix.length + output.size();
         exchange.sendResponseHeaders(code, size == 0 ? -1 : size);
         if (size > 0) {
@@ -135,13 +115,22 @@ public final class FunctionHandler implements HttpHandler {
         }
     }
 
-    private static void tooLarge(HttpExchange exchange, long max) throws IOException {
+    /** content_type, else the request's own Content-Type echoed. */
+    static void setContentType(HttpExchange exchange, WatchdogConfig config) {
+        String contentType = config.contentType().isEmpty()
+                ? exchange.getRequestHeaders().getFirst("Content-Type") : config.contentType();
+        if (contentType != null) {
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+        }
+    }
+
+    static void tooLarge(HttpExchange exchange, long max) throws IOException {
         exchange.getResponseHeaders().set("Connection", "close");
         Responses.text(exchange, 413, "request body is larger than max_body_size (" + max + " bytes)\n");
     }
 
     /** The declared length, 0 when there is no body, -1 when it is chunked. */
-    private static long contentLength(Headers headers) {
+    static long contentLength(Headers headers) {
         String chunked = headers.getFirst("Transfer-Encoding");
         if (chunked != null && chunked.equalsIgnoreCase("chunked")) {
             return -1;

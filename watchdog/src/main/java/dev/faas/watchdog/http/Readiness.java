@@ -6,30 +6,88 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Ready or draining, mirrored by the lock file: Docker's HEALTHCHECK tests the file, /_/health answers from the same
- * state, so both always agree.
+ * Whether the watchdog takes requests, mirrored by the lock file: Docker's HEALTHCHECK tests the file, /_/health
+ * answers from the same state, so both always agree. Ready means listening, the function's process up (http mode:
+ * it accepts connections; the other modes have no process between requests), and not draining.
  */
 public final class Readiness {
     private final Path lockFile;
     private final boolean suppressLock;
+    private boolean listening;
+    private boolean upstreamUp;
+    private boolean draining;
     private volatile boolean ready;
 
-    public Readiness(Path lockFile, boolean suppressLock) {
+    /** @param waitForUpstream http mode: not ready until {@link #upstream} says the process listens */
+    public Readiness(Path lockFile, boolean suppressLock, boolean waitForUpstream) {
         this.lockFile = lockFile;
         this.suppressLock = suppressLock;
+        this.upstreamUp = !waitForUpstream;
     }
 
     /** Called once the listener accepts connections. */
-    public void markReady() throws IOException {
-        if (!suppressLock) {
-            Files.write(lockFile, new byte[0]);
+    public synchronized void markListening() throws IOException {
+        listening = true;
+        if (upstreamUp && !draining) {
+            writeLock();
+            ready = true;
         }
-        ready = true;
+    }
+
+    /** http mode: the process started listening (true) or exited (false). */
+    public synchronized void upstream(boolean up) {
+        upstreamUp = up;
+        boolean now = listening && up && !draining;
+        if (now == ready) {
+            return;
+        }
+        if (now) {
+            try {
+                writeLock();
+            } catch (IOException e) {
+                Log.error("could not write the lock file; the container stays unhealthy", "path", lockFile,
+                        "error", e.getMessage());
+                return;
+            }
+        } else {
+            removeLock();
+        }
+        ready = now;
     }
 
     /** SIGTERM: unhealthy first, so Swarm and the gateway stop sending before the listener closes. */
-    public void startDraining() {
+    public synchronized void startDraining() {
+        draining = true;
         ready = false;
+        removeLock();
+    }
+
+    public boolean isHealthy() {
+        return ready && (suppressLock || Files.exists(lockFile));
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** Why it is not healthy, for the 503 body. */
+    synchronized String state() {
+        if (draining) {
+            return "draining";
+        }
+        if (!listening) {
+            return "starting";
+        }
+        return upstreamUp ? "lock file missing" : "the function's process is not listening yet";
+    }
+
+    private void writeLock() throws IOException {
+        if (!suppressLock) {
+            Files.write(lockFile, new byte[0]);
+        }
+    }
+
+    private void removeLock() {
         if (!suppressLock) {
             try {
                 Files.deleteIfExists(lockFile);
@@ -38,9 +96,5 @@ public final class Readiness {
                         "path", lockFile, "error", e.getMessage());
             }
         }
-    }
-
-    public boolean isHealthy() {
-        return ready && (suppressLock || Files.exists(lockFile));
     }
 }

@@ -7,9 +7,10 @@ import dev.faas.watchdog.exec.FunctionRunner;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 
-/** The listener's life: start, then mark ready; on SIGTERM drain and stop. */
+/** Fork and streaming modes on the JDK server: start, then mark ready; on SIGTERM drain and stop. */
 public final class WatchdogServer {
     private static final int BACKLOG = 1024;
 
@@ -24,7 +25,7 @@ public final class WatchdogServer {
         this.config = config;
         this.runner = runner;
         this.requests = requests;
-        this.readiness = new Readiness(config.lockFile(), config.suppressLock());
+        this.readiness = new Readiness(config.lockFile(), config.suppressLock(), false);
     }
 
     /** Sets the JDK server's knobs; they are read once, when its classes load, so this runs before {@link #start}. */
@@ -40,9 +41,12 @@ public final class WatchdogServer {
     public int start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), BACKLOG);
         server.setExecutor(requests);
-        server.createContext("/", new Routes(readiness, inFlight, new FunctionHandler(config, runner)));
+        FunctionHandler fork = new FunctionHandler(config, runner);
+        Admission function = new Admission(config.maxInflight(),
+                config.mode() == WatchdogConfig.Mode.STREAMING ? new StreamingHandler(config, runner, fork) : fork);
+        server.createContext("/", new Routes(readiness, inFlight, function, function::hasRoom));
         server.start();
-        readiness.markReady();
+        readiness.markListening();
         return server.getAddress().getPort();
     }
 
@@ -69,11 +73,11 @@ public final class WatchdogServer {
             Log.warn("requests still running after the drain period; killing them");
         }
         runner.killAll();
-        Log.info("stopped", "drained", drained);
+        Log.info("stopped", "drained", drained, "mode", config.mode().name().toLowerCase(Locale.ROOT));
     }
 
     /** write_timeout bounds every request; without it, exec_timeout; with neither, a bound still keeps stop finite. */
-    static long drainSeconds(WatchdogConfig config) {
+    public static long drainSeconds(WatchdogConfig config) {
         Duration bound = !config.writeTimeout().isZero() ? config.writeTimeout() : config.execTimeout();
         return bound.isZero() ? 30 : ceilSeconds(bound) + 1;
     }

@@ -1,0 +1,157 @@
+package dev.faas.watchdog.exec;
+
+import dev.faas.watchdog.Log;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.IntPredicate;
+
+/**
+ * http mode's warm process: started once, watched, and restarted with a growing backoff whenever it exits. It
+ * counts as up from the moment its address accepts connections until it exits. Its output goes to the container
+ * log; its tree (every process carrying its mark) is killed when it exits or the watchdog stops.
+ */
+public final class UpstreamProcess {
+    private static final long FIRST_BACKOFF_MILLIS = 100;
+    private static final long MAX_BACKOFF_MILLIS = 5000;
+    /** A process that ran this long before exiting restarts after the first backoff again. */
+    private static final long STABLE_MILLIS = 10_000;
+    private static final long PROBE_EVERY_MILLIS = 10;
+    private static final long SLOW_START_LOG_MILLIS = 5000;
+
+    private final List<String> command;
+    private final String where;
+    private final IntPredicate accepts;
+    private final Consumer<Boolean> upChanged;
+    private final Thread supervisor;
+    private volatile boolean up;
+    private volatile boolean stopping;
+    private volatile ProcessTree tree;
+
+    /**
+     * @param where     the upstream URL, for log lines
+     * @param accepts   probes the address with a connect timeout in milliseconds
+     * @param upChanged told true once the process listens, false when it exits
+     */
+    public UpstreamProcess(List<String> command, String where, IntPredicate accepts, Consumer<Boolean> upChanged) {
+        this.command = List.copyOf(command);
+        this.where = where;
+        this.accepts = accepts;
+        this.upChanged = upChanged;
+        this.supervisor = new Thread(this::supervise, "watchdog-upstream");
+        this.supervisor.setDaemon(true);
+    }
+
+    public void start() {
+        supervisor.start();
+    }
+
+    public boolean isUp() {
+        return up;
+    }
+
+    /** SIGTERM to the process, then the whole tree killed after {@code grace}. */
+    public void stop(Duration grace) {
+        stopping = true;
+        ProcessTree t = tree;
+        if (t != null && t.main() != null) {
+            t.main().destroy();
+            try {
+                t.main().waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            t.killAll();
+        }
+    }
+
+    private void supervise() {
+        long backoff = FIRST_BACKOFF_MILLIS;
+        while (!stopping) {
+            long started = System.nanoTime();
+            Process process = launch();
+            if (process != null) {
+                awaitListening(process, started);
+                int status = waitFor(process);
+                tree.sweepAfterExit();
+                if (up) {
+                    up = false;
+                    upChanged.accept(false);
+                }
+                if (stopping) {
+                    return;
+                }
+                if (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) > STABLE_MILLIS) {
+                    backoff = FIRST_BACKOFF_MILLIS;
+                }
+                Log.warn("the function's process exited; requests get 503 until it listens again",
+                        "status", status, "restart_in", backoff + "ms", "fprocess", String.join(" ", command));
+            }
+            sleep(backoff);
+            backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+        }
+    }
+
+    private Process launch() {
+        String program = Programs.find(command.get(0), System.getenv("PATH"));
+        if (program == null) {
+            Log.error("fprocess program not found on PATH or not executable; fix fprocess or the image",
+                    "program", command.get(0));
+            return null;
+        }
+        List<String> argv = new ArrayList<>(command);
+        argv.set(0, program);
+        ProcessTree t = new ProcessTree();
+        ProcessBuilder builder = new ProcessBuilder(argv).inheritIO();
+        builder.environment().put(ProcessTree.VARIABLE, t.id());
+        try {
+            Process process = builder.start();
+            t.started(process);
+            tree = t;
+            return process;
+        } catch (IOException e) {
+            Log.error("cannot start fprocess", "fprocess", String.join(" ", command), "error", e.getMessage());
+            return null;
+        }
+    }
+
+    private void awaitListening(Process process, long started) {
+        boolean slowLogged = false;
+        while (process.isAlive() && !stopping) {
+            if (accepts.test(200)) {
+                up = true;
+                Log.info("the function's process listens", "upstream", where, "pid", process.pid(),
+                        "after", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + "ms");
+                upChanged.accept(true);
+                return;
+            }
+            if (!slowLogged && System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(SLOW_START_LOG_MILLIS)) {
+                slowLogged = true;
+                Log.warn("the function's process does not listen yet; is upstream_url its address?",
+                        "upstream", where, "pid", process.pid());
+            }
+            sleep(PROBE_EVERY_MILLIS);
+        }
+    }
+
+    private static int waitFor(Process process) {
+        while (true) {
+            try {
+                return process.waitFor();
+            } catch (InterruptedException e) {
+                // the supervisor is only stopped through the stopping flag
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
