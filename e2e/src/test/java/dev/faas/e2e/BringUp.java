@@ -1,0 +1,136 @@
+package dev.faas.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The README's bring-up command, scripts/up.sh, run for real as a stack of its own: a unique stack name, free ports
+ * and a private directory for the generated password, so a user's own stack on this machine is never touched.
+ * The images were built just before the tests (scripts/test.sh), so the script deploys them without building again
+ * (FAAS_SKIP_BUILD=1); everything else is what a user runs. {@link #close} is scripts/down.sh --purge.
+ */
+final class BringUp implements AutoCloseable {
+
+    /** The sample functions the stack deploys, by the names callers use (the Alexa sample is its intent's name). */
+    static final List<String> FUNCTIONS = List.of(
+            "catservice", "echoit", "wordcount", "base64", "HostnameIntent", "sleep", "nodeinfo");
+
+    final String stack;
+    final int gatewayPort;
+    final int prometheusPort;
+    private final Path secretsDir;
+
+    BringUp(String prefix) {
+        this.stack = prefix + "-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 25, 1L << 30), 36);
+        this.gatewayPort = freePort();
+        this.prometheusPort = freePort();
+        try {
+            this.secretsDir = Files.createTempDirectory(stack + "-secrets");
+        } catch (IOException e) {
+            throw new IllegalStateException("no temporary directory: " + e);
+        }
+    }
+
+    /** Runs scripts/up.sh for this stack, with {@code overrides} on top of its settings. */
+    Cli.Result up(Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "FAAS_STACK", stack,
+                "GATEWAY_PORT", Integer.toString(gatewayPort),
+                "PROMETHEUS_PORT", Integer.toString(prometheusPort),
+                "FAAS_SECRETS_DIR", secretsDir.toString(),
+                "FAAS_SKIP_BUILD", "1",
+                "FAAS_UP_TIMEOUT", "150"));
+        env.putAll(overrides);
+        return Cli.run(ProjectFiles.root(), env, Duration.ofSeconds(240), "scripts/up.sh");
+    }
+
+    Cli.Result up() {
+        return up(Map.of());
+    }
+
+    /** scripts/up.sh that must succeed: its output. */
+    String upOrFail() {
+        refuseStacksWithTheSameFunctions();
+        Cli.Result r = up();
+        if (!r.ok()) {
+            throw new AssertionError("scripts/up.sh failed (exit " + r.exitCode() + "):\n" + r.output());
+        }
+        return r.output();
+    }
+
+    String password() {
+        try {
+            return Files.readString(secretsDir.resolve(stack).resolve("basic-auth-password")).trim();
+        } catch (IOException e) {
+            throw new AssertionError("scripts/up.sh kept no password in " + secretsDir + ": " + e);
+        }
+    }
+
+    String service(String function) {
+        return stack + "_" + function;
+    }
+
+    /** What `docker service ls` shows in its REPLICAS column for a service of this stack: "running/desired". */
+    String replicas(String service) {
+        return Arrays.stream(Cli.docker("service", "ls", "--filter", "name=" + service(service),
+                        "--format", "{{.Name}} {{.Replicas}}").split("\n"))
+                .filter(l -> l.startsWith(service(service) + " ")).map(l -> l.substring(l.indexOf(' ') + 1).trim())
+                .findFirst().orElse("(no service)");
+    }
+
+    int desiredReplicas(String service) {
+        return Integer.parseInt(Cli.docker("service", "inspect", "--format",
+                "{{.Spec.Mode.Replicated.Replicas}}", service(service)));
+    }
+
+    /** scripts/down.sh --purge: the stack, its configs, secrets and stored password; fails when something stays. */
+    @Override
+    public void close() {
+        Cli.Result r = Cli.run(ProjectFiles.root(), Map.of("FAAS_STACK", stack, "FAAS_SECRETS_DIR", secretsDir.toString()),
+                Duration.ofSeconds(120), "scripts/down.sh", "--purge");
+        try {
+            Files.deleteIfExists(secretsDir.resolve(stack));
+            Files.deleteIfExists(secretsDir);
+        } catch (IOException e) {
+            System.err.println("BringUp: cannot remove " + secretsDir + ": " + e);
+        }
+        String left = String.join(" ", Cli.docker("service", "ls", "-q", "--filter", "label=com.docker.stack.namespace=" + stack),
+                Cli.docker("config", "ls", "-q", "--filter", "label=com.docker.stack.namespace=" + stack),
+                Cli.docker("secret", "ls", "-q", "--filter", "name=" + stack + "_")).trim();
+        if (!r.ok() || !left.isEmpty()) {
+            throw new AssertionError("scripts/down.sh --purge left the stack " + stack + " behind (" + left + "):\n" + r.output());
+        }
+    }
+
+    /**
+     * The gateway finds functions by name on the whole swarm, not only in its own stack: another stack's
+     * catservice would take calls and alerts meant for this one. Fail at once with what to do instead of flaking.
+     */
+    private void refuseStacksWithTheSameFunctions() {
+        for (String line : Cli.docker("service", "ls", "--filter", "label=function=true", "--format", "{{.Name}}").split("\n")) {
+            for (String f : FUNCTIONS) {
+                if (line.endsWith("_" + f) && !line.startsWith(stack + "_")) {
+                    throw new IllegalStateException("the service " + line + " of another stack has the same function name as"
+                            + " this test's stack: remove it first (FAAS_STACK=" + line.substring(0, line.indexOf('_'))
+                            + " scripts/down.sh): gateways resolve function names across stacks");
+                }
+            }
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port: " + e);
+        }
+    }
+}
