@@ -41,11 +41,12 @@ final class WatchdogProcess implements AutoCloseable {
     private final Thread reader;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private WatchdogProcess(Map<String, String> env, Path tmpDir) throws IOException {
+    private WatchdogProcess(Map<String, String> env, Path tmpDir, List<String> extraJvmFlags) throws IOException {
         this.tmpDir = tmpDir;
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
+        command.addAll(extraJvmFlags);
         command.addAll(List.of("-cp", Path.of("target", "classes").toAbsolutePath().toString(), "dev.faas.watchdog.Main"));
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> childEnv = builder.environment();
@@ -64,7 +65,12 @@ final class WatchdogProcess implements AutoCloseable {
 
     /** Starts a watchdog and waits until it listens. */
     static WatchdogProcess start(Map<String, String> env, Path tmpDir) throws Exception {
-        WatchdogProcess w = new WatchdogProcess(env, tmpDir);
+        return start(env, tmpDir, List.of());
+    }
+
+    /** Starts a watchdog with more JVM flags (e.g. a small heap) and waits until it listens. */
+    static WatchdogProcess start(Map<String, String> env, Path tmpDir, List<String> extraJvmFlags) throws Exception {
+        WatchdogProcess w = new WatchdogProcess(env, tmpDir, extraJvmFlags);
         try {
             w.port.get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -76,7 +82,7 @@ final class WatchdogProcess implements AutoCloseable {
 
     /** Starts a watchdog that is expected to stop by itself; returns once it has exited. */
     static WatchdogProcess startAndAwaitExit(Map<String, String> env, Path tmpDir) throws Exception {
-        WatchdogProcess w = new WatchdogProcess(env, tmpDir);
+        WatchdogProcess w = new WatchdogProcess(env, tmpDir, List.of());
         if (!w.process.waitFor(10, TimeUnit.SECONDS)) {
             w.close();
             throw new AssertionError("watchdog kept running; its log:\n" + String.join("\n", w.log));
@@ -108,6 +114,10 @@ final class WatchdogProcess implements AutoCloseable {
 
     <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) throws Exception {
         return client.send(request.timeout(Duration.ofSeconds(60)).build(), handler);
+    }
+
+    CompletableFuture<HttpResponse<String>> sendAsync(HttpRequest.Builder request) {
+        return client.sendAsync(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     CompletableFuture<HttpResponse<String>> postAsync(String body) {

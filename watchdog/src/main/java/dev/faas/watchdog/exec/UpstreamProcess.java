@@ -49,8 +49,10 @@ public final class UpstreamProcess {
         supervisor.start();
     }
 
+    /** From the moment it listens until it exits (the exit seen before the supervisor wakes to it). */
     public boolean isUp() {
-        return up;
+        ProcessTree t = tree;
+        return up && t != null && t.main().isAlive();
     }
 
     /** SIGTERM to the process, then the whole tree killed after {@code grace}. */

@@ -5,6 +5,7 @@ import dev.faas.watchdog.config.Durations;
 import dev.faas.watchdog.config.WatchdogConfig.Limit;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
@@ -124,8 +125,9 @@ final class Forwarder {
                 if (timedOut) {
                     return Replies.text(cout, 504, limit.describe() + " reached: request cancelled\n", keep);
                 }
-                if (!upstreamReady.getAsBoolean()) {
-                    return Replies.text(cout, 503, "the function's process exited; it is being restarted\n", keep);
+                if (!upstreamReady.getAsBoolean() || e instanceof ConnectException) {
+                    return Replies.text(cout, 503, "the function's process is not accepting connections (it exited"
+                            + " and is being restarted); retry shortly\n", keep);
                 }
                 return Replies.text(cout, 502, "the function's HTTP server failed: " + e.getMessage() + "\n", keep);
             } finally {
