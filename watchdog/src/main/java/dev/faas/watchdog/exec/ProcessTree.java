@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * The processes one request started. Each gets a unique mark in its environment ({@value #VARIABLE}) which every
@@ -40,8 +41,10 @@ final class ProcessTree {
     /** Kills the main process and everything it started (a timeout, an oversized body, shutdown). */
     void killAll() {
         Process p = main;
-        p.descendants().forEach(ProcessHandle::destroyForcibly); // also those that cleared their environment
+        List<ProcessHandle> children = p.descendants().collect(Collectors.toList()); // also unmarked ones
+        // The main process first: a shell whose child dies first would report it ("Killed") on the output.
         p.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
         sweep();
     }
 

@@ -1,0 +1,129 @@
+package dev.faas.watchdog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** mode=streaming: a process per request, its output passed on as it comes, failures never reported as success. */
+class StreamingModeTest {
+    private static final long HUNDRED_MB = 100L * 1024 * 1024;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void hundredMegabytesStreamThroughCatWithBoundedMemory() throws Exception {
+        Map<String, String> env = Map.of("mode", "streaming", "fprocess", "cat", "max_body_size", "0",
+                "read_timeout", "120s", "write_timeout", "120s");
+        // A 64 MB heap cannot hold the body even once: it must stream.
+        try (WatchdogProcess w = WatchdogProcess.start(env, dir, List.of("-Xmx64m"))) {
+            CRC32 sent = new CRC32();
+            DuplexClient.Result r = DuplexClient.post(w.port(), HUNDRED_MB, new Pattern(HUNDRED_MB, sent));
+            assertEquals(200, r.status());
+            assertEquals(HUNDRED_MB, r.length());
+            assertEquals(sent.getValue(), r.crc());
+        }
+    }
+
+    @Test
+    void outputReachesTheCallerBeforeTheProcessEnds() throws Exception {
+        String script = Scripts.write(dir, "ticker.sh", "echo first\nsleep 2\necho second");
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("mode", "streaming", "fprocess", script), dir)) {
+            long start = System.nanoTime();
+            HttpResponse<InputStream> r = w.send(HttpRequest.newBuilder(w.uri("/")).POST(
+                    HttpRequest.BodyPublishers.ofString("x")), HttpResponse.BodyHandlers.ofInputStream());
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+                assertEquals("first", lines.readLine());
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(millis < 1500, "first line after " + millis + " ms, not when the process ended");
+                assertEquals("second", lines.readLine());
+            }
+        }
+    }
+
+    @Test
+    void timeoutBeforeAnyOutputIs504NotSuccess() throws Exception {
+        String script = Scripts.write(dir, "silent.sh", "sleep 30");
+        Map<String, String> env = Map.of("mode", "streaming", "fprocess", script, "exec_timeout", "1s");
+        try (WatchdogProcess w = WatchdogProcess.start(env, dir)) {
+            HttpResponse<String> r = w.post("x");
+            assertEquals(504, r.statusCode());
+            assertEquals("exec_timeout of 1s reached: process killed\n", r.body());
+        }
+    }
+
+    @Test
+    void failureBeforeAnyOutputIs500() throws Exception {
+        String script = Scripts.write(dir, "fails.sh", "exit 3");
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("mode", "streaming", "fprocess", script), dir)) {
+            HttpResponse<String> r = w.post("x");
+            assertEquals(500, r.statusCode());
+            assertEquals("exit status 3\n", r.body());
+        }
+    }
+
+    @Test
+    void timeoutAfterOutputBeganEndsTheResponseIncomplete() throws Exception {
+        String script = Scripts.write(dir, "stalls.sh", "echo started\nsleep 30");
+        Map<String, String> env = Map.of("mode", "streaming", "fprocess", script, "exec_timeout", "1s");
+        try (WatchdogProcess w = WatchdogProcess.start(env, dir)) {
+            assertThrows(IOException.class, () -> w.post("x"),
+                    "a clean response would report the timed-out run as a success");
+            assertTrue(w.log().contains("streamed response cut short"), w.log());
+        }
+    }
+
+    @Test
+    void failureAfterOutputBeganEndsTheResponseIncomplete() throws Exception {
+        String script = Scripts.write(dir, "half.sh", "echo partial\nexit 3");
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("mode", "streaming", "fprocess", script), dir)) {
+            assertThrows(IOException.class, () -> w.post("x"));
+        }
+    }
+
+    /** A body generated as it is read (never held), its checksum computed on the way. */
+    private static final class Pattern extends InputStream {
+        private final CRC32 crc;
+        private long left;
+        private int next;
+
+        Pattern(long size, CRC32 crc) {
+            this.left = size;
+            this.crc = crc;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (left == 0) {
+                return -1;
+            }
+            int n = (int) Math.min(len, left);
+            for (int i = 0; i < n; i++) {
+                b[off + i] = (byte) (next++ * 31 + (next >>> 10));
+            }
+            crc.update(b, off, n);
+            left -= n;
+            return n;
+        }
+    }
+}
