@@ -1,6 +1,7 @@
 package dev.faas.gateway;
 
 import dev.faas.gateway.api.AlertHandler;
+import dev.faas.gateway.api.BodyLimit;
 import dev.faas.gateway.api.FunctionsHandler;
 import dev.faas.gateway.api.HealthHandler;
 import dev.faas.gateway.api.LogsHandler;
@@ -30,7 +31,7 @@ import dev.faas.gateway.proxy.FunctionProxy;
 import dev.faas.gateway.routing.FunctionRouter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
@@ -91,14 +92,7 @@ public final class Main {
                 management,
                 BasicAuthHandler.guard(credentials));
 
-        Undertow server = Undertow.builder()
-                .addHttpListener(config.port(), "0.0.0.0")
-                .setIoThreads(config.ioThreads())
-                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.maxBody())
-                .setSocketOption(Options.READ_TIMEOUT, (int) config.readTimeout().toMillis())
-                .setSocketOption(Options.WRITE_TIMEOUT, (int) config.writeTimeout().toMillis())
-                .setHandler(Routes.of(handlers))
-                .build();
+        Undertow server = server(config, "0.0.0.0", Routes.of(handlers));
         provider.start(registry);
         server.start();
         LOG.info("event=started port={} provider={} network={} basic_auth={} version={}",
@@ -109,6 +103,20 @@ public final class Main {
             provider.close();
             LOG.info("event=stopped");
         }, "shutdown"));
+    }
+
+    /**
+     * The HTTP server with every option the gateway runs with (tests start it the same way on 127.0.0.1). No
+     * MAX_ENTITY_SIZE: Undertow would cut chunked bodies off without a 413 ({@link BodyLimit} applies max_body).
+     */
+    public static Undertow server(GatewayConfig config, String host, HttpHandler handler) {
+        return Undertow.builder()
+                .addHttpListener(config.port(), host)
+                .setIoThreads(config.ioThreads())
+                .setSocketOption(Options.READ_TIMEOUT, (int) config.readTimeout().toMillis())
+                .setSocketOption(Options.WRITE_TIMEOUT, (int) config.writeTimeout().toMillis())
+                .setHandler(BodyLimit.guard(config.maxBody(), handler))
+                .build();
     }
 
     private static Routes.Management management(FunctionManager functions, SecretStore secrets, LogSource logs,

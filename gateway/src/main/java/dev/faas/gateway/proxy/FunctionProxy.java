@@ -20,9 +20,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code X-Call-Id} (kept when the caller sent one; also on the response), {@code X-Start-Time} (Unix ns),
  * {@code X-Forwarded-For} / {@code -Host}; drops hop-by-hop headers both ways; records the call's metrics.
  * <p>
- * Errors: unknown function 404, no ready replica 503, body over max_body 413; failures after that are mapped by
- * {@link UpstreamErrors} (502 unreachable, 504 timeout). A connect failure is retried once on another replica;
- * a request that may have reached a function is never sent again (no idempotent-method retries).
+ * Errors: unknown function 404, no ready replica 503; failures after that are mapped by {@link UpstreamErrors}
+ * (502 unreachable, 504 timeout, 413 for a streamed body that went over max_body). A connect failure is retried
+ * once on another replica; a request that may have reached a function is never sent again (no idempotent-method
+ * retries).
  */
 public final class FunctionProxy implements FunctionCall {
     static final HttpString X_CALL_ID = new HttpString("X-Call-Id");
@@ -79,15 +80,10 @@ public final class FunctionProxy implements FunctionCall {
             NO_REPLICA.handleRequest(exchange);
             return;
         }
-        if (exchange.getRequestContentLength() > config.maxBody()) {
-            PlainText.tooLarge(exchange, config.maxBody());
-            return;
-        }
-        exchange.setMaxEntitySize(config.maxBody());
         exchange.getRequestHeaders().put(X_START_TIME, System.currentTimeMillis() * 1_000_000L);
         HopByHop.strip(exchange.getRequestHeaders());
         exchange.addResponseCommitListener(ex -> HopByHop.strip(ex.getResponseHeaders()));
-        exchange.addDefaultResponseListener(new UpstreamErrors(label, config.upstreamTimeout()));
+        exchange.addDefaultResponseListener(new UpstreamErrors(label, config));
         exchange.putAttachment(FunctionProxyClient.BALANCER, balancer);
         proxy.handleRequest(exchange);
     }

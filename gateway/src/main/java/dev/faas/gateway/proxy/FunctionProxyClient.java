@@ -1,13 +1,19 @@
 package dev.faas.gateway.proxy;
 
+import dev.faas.gateway.api.BodyLimit;
+import io.undertow.client.ClientConnection;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
 import io.undertow.server.handlers.proxy.ProxyCallback;
 import io.undertow.server.handlers.proxy.ProxyClient;
 import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.util.AttachmentKey;
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.xnio.IoUtils;
+import org.xnio.Options;
+import org.xnio.StreamConnection;
 
 /**
  * Lets one Undertow ProxyHandler serve every function: the exchange carries its function's balancer (put there by
@@ -25,11 +31,50 @@ final class FunctionProxyClient implements ProxyClient {
     @Override
     public void getConnection(ProxyTarget target, HttpServerExchange exchange, ProxyCallback<ProxyConnection> callback,
                               long timeout, TimeUnit timeUnit) {
-        exchange.getAttachment(BALANCER).getConnection(target, exchange, callback, timeout, timeUnit);
+        ProxyCallback<ProxyConnection> next = BodyLimit.isStreamed(exchange) ? new AbortWhenTooLarge(callback) : callback;
+        exchange.getAttachment(BALANCER).getConnection(target, exchange, next, timeout, timeUnit);
     }
 
     @Override
     public List<ProxyTarget> getAllTargets() {
         return List.of();
+    }
+
+    /**
+     * For a body without a declared length: once it passes max_body, the upstream connection is reset. Closing it
+     * the ordinary way would first end the chunked body cleanly, and the function would take the cut-off body for a
+     * whole one; taking the raw connection over (the client's upgrade call) skips that, and CLOSE_ABORT resets it.
+     */
+    private record AbortWhenTooLarge(ProxyCallback<ProxyConnection> next) implements ProxyCallback<ProxyConnection> {
+        @Override
+        public void completed(HttpServerExchange exchange, ProxyConnection connection) {
+            BodyLimit.onExceeded(exchange, () -> reset(connection.getConnection()));
+            next.completed(exchange, connection);
+        }
+
+        @Override
+        public void failed(HttpServerExchange exchange) {
+            next.failed(exchange);
+        }
+
+        @Override
+        public void couldNotResolveBackend(HttpServerExchange exchange) {
+            next.couldNotResolveBackend(exchange);
+        }
+
+        @Override
+        public void queuedRequestFailed(HttpServerExchange exchange) {
+            next.queuedRequestFailed(exchange);
+        }
+
+        private static void reset(ClientConnection connection) {
+            try {
+                StreamConnection raw = connection.performUpgrade();
+                raw.setOption(Options.CLOSE_ABORT, true);
+                IoUtils.safeClose(raw);
+            } catch (IOException e) {
+                IoUtils.safeClose(connection);
+            }
+        }
     }
 }

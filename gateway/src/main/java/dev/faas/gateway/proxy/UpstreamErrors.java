@@ -1,6 +1,8 @@
 package dev.faas.gateway.proxy;
 
+import dev.faas.gateway.api.BodyLimit;
 import dev.faas.gateway.api.PlainText;
+import dev.faas.gateway.config.GatewayConfig;
 import io.undertow.server.DefaultResponseListener;
 import io.undertow.server.HttpServerExchange;
 import java.time.Duration;
@@ -11,20 +13,27 @@ import org.slf4j.LoggerFactory;
  * Gives the proxy's own bodiless failures their meaning and a short text body. Runs only when the exchange ends
  * without a response having started, i.e. never for an answer the function sent (its 500 or 503 pass through).
  * Undertow's proxy ends with 503 when it cannot connect or the connection breaks, 500 on an I/O error, and 504 at
- * upstream_timeout; a gateway that could not reach an upstream answers 502.
+ * upstream_timeout; a gateway that could not reach an upstream answers 502. A streamed body that went over max_body
+ * (see BodyLimit) answers 413.
  */
 final class UpstreamErrors implements DefaultResponseListener {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamErrors.class);
     private final String function;
     private final Duration timeout;
+    private final long maxBody;
 
-    UpstreamErrors(String function, Duration timeout) {
+    UpstreamErrors(String function, GatewayConfig config) {
         this.function = function;
-        this.timeout = timeout;
+        this.timeout = config.upstreamTimeout();
+        this.maxBody = config.maxBody();
     }
 
     @Override
     public boolean handleDefaultResponse(HttpServerExchange exchange) {
+        if (BodyLimit.exceeded(exchange)) {
+            PlainText.tooLarge(exchange, maxBody);
+            return true;
+        }
         int status = exchange.getStatusCode();
         if (status == 504) {
             LOG.info("event=upstream_timeout function={} timeout={}", function, timeout);

@@ -65,13 +65,8 @@ public final class FunctionRouter implements HttpHandler {
         return false;
     }
 
-    /** Reads the body (at most max_body), takes the intent name from it, then forwards the same bytes. */
+    /** Reads the body (at most max_body: BodyLimit), takes the intent name from it, then forwards the same bytes. */
     private void routeByAlexaIntent(HttpServerExchange exchange) {
-        if (exchange.getRequestContentLength() > maxBody) {
-            PlainText.tooLarge(exchange, maxBody);
-            return;
-        }
-        exchange.setMaxEntitySize(maxBody);
         exchange.getRequestReceiver().receiveFullBytes((ex, body) -> {
             String name = AlexaIntent.intentName(body);
             if (name == null) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.faas.gateway.Main;
 import dev.faas.gateway.config.GatewayConfig;
 import dev.faas.gateway.metrics.FunctionMetrics;
 import dev.faas.gateway.provider.FunctionRegistry;
@@ -12,6 +13,7 @@ import dev.faas.gateway.provider.statics.StaticProvider;
 import dev.faas.gateway.routing.FunctionRouter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.undertow.Undertow;
+import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -28,6 +30,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -109,15 +113,15 @@ class ProxyBalancingTest {
     private void startGateway(String functions, Map<String, String> settings) {
         Map<String, String> env = new HashMap<>(settings);
         env.put("provider", "static");
+        env.put("port", "0");
         GatewayConfig config = GatewayConfig.from(env);
         FunctionRegistry registry = new FunctionRegistry();
         Balancers balancers = new Balancers(config);
         registry.addListener(balancers);
         FunctionMetrics metrics = new FunctionMetrics(new SimpleMeterRegistry());
         new StaticProvider(functions).start(registry);
-        gateway = Undertow.builder().addHttpListener(0, "127.0.0.1")
-                .setHandler(new FunctionRouter(new FunctionProxy(registry, balancers, metrics, config), config.maxBody()))
-                .build();
+        gateway = Main.server(config, "127.0.0.1",
+                new FunctionRouter(new FunctionProxy(registry, balancers, metrics, config), config.maxBody()));
         gateway.start();
         port = ((InetSocketAddress) gateway.getListenerInfo().get(0).getAddress()).getPort();
     }
@@ -174,6 +178,52 @@ class ProxyBalancingTest {
         assertTrue(ms >= 250 && ms < 2000, "answered after " + ms + " ms");
     }
 
+    /** An upstream that reports how reading the request body ended. */
+    private String bodyReader(CompletableFuture<String> outcome) throws IOException {
+        HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+        s.createContext("/", e -> {
+            try {
+                outcome.complete("read " + e.getRequestBody().readAllBytes().length + " bytes");
+            } catch (IOException broken) {
+                outcome.complete("read failed: " + broken.getMessage());
+            }
+            e.sendResponseHeaders(200, -1);
+            e.close();
+        });
+        s.start();
+        upstreams.add(s);
+        return "http://127.0.0.1:" + s.getAddress().getPort();
+    }
+
+    /** A POST whose body has no declared length, so it goes chunked. */
+    private HttpResponse<String> postChunked(String path, int size) throws Exception {
+        byte[] body = new byte[size];
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aChunkedBodyOverMaxBodyIs413AndTheFunctionSeesItsRequestBrokenOff() throws Exception {
+        CompletableFuture<String> upstreamRead = new CompletableFuture<>();
+        startGateway("f=" + bodyReader(upstreamRead), Map.of("max_body", "64k"));
+        HttpResponse<String> r = postChunked("/function/f", 256 * 1024);
+        assertEquals(413, r.statusCode(), r.body());
+        assertEquals("request body is larger than max_body (65536 bytes)\n", r.body());
+        // Neither left waiting for more nor handed the first 64k as if they were the whole body.
+        assertTrue(upstreamRead.get(2, TimeUnit.SECONDS).startsWith("read failed"), upstreamRead.getNow(""));
+        assertEquals(413, postChunked("/", 256 * 1024).statusCode(), "an Alexa body is limited the same way");
+    }
+
+    @Test
+    void aChunkedBodyUpToMaxBodyReachesTheFunctionWhole() throws Exception {
+        CompletableFuture<String> upstreamRead = new CompletableFuture<>();
+        startGateway("f=" + bodyReader(upstreamRead), Map.of("max_body", "64k"));
+        assertEquals(200, postChunked("/function/f", 64 * 1024).statusCode());
+        assertEquals("read 65536 bytes", upstreamRead.get(2, TimeUnit.SECONDS));
+    }
+
     @Test
     void aFunctionThatCannotBeReachedIs502() throws Exception {
         startGateway("f=" + refusingAddress());
@@ -204,6 +254,7 @@ class ProxyBalancingTest {
     void responseHeadersComeBackWithoutHopByHopOnes() throws Exception {
         startGateway("f=" + upstream("h", 200, 0));
         HttpResponse<String> r = call("f");
+        assertEquals(200, r.statusCode(), r.body());
         assertEquals("h", r.headers().firstValue("X-Upstream").orElse(""));
         assertFalse(r.headers().firstValue("Proxy-Authenticate").isPresent());
         assertTrue(r.headers().firstValue("X-Call-Id").isPresent());
