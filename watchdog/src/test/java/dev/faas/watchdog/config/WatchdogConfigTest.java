@@ -102,4 +102,32 @@ class WatchdogConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> parse("fprocess", "cat", name, value));
         assertEquals(expected, e.getMessage());
     }
+
+    @Test
+    void modeIsForkUnlessSetAndOfWatchdogsNamesAreAccepted() {
+        assertEquals(WatchdogConfig.Mode.FORK, parse("fprocess", "cat").mode());
+        assertEquals(WatchdogConfig.Mode.FORK, parse("fprocess", "cat", "mode", "serializing").mode());
+        assertEquals(WatchdogConfig.Mode.STREAMING, parse("fprocess", "cat", "mode", "Streaming").mode());
+        WatchdogConfig http = parse("function_process", "node index.js", "mode", "http",
+                "http_upstream_url", "http://127.0.0.1:3000");
+        assertEquals(WatchdogConfig.Mode.HTTP, http.mode());
+        assertEquals(List.of("node", "index.js"), http.command());
+        assertEquals(3000, http.upstreamUrl().getPort());
+        assertNull(parse("fprocess", "cat", "upstream_url", "http://127.0.0.1:3000").upstreamUrl(),
+                "upstream_url only matters in http mode");
+    }
+
+    @Test
+    void httpModeNeedsAnUpstreamUrlWithHostAndPort() {
+        ConfigException missing = assertThrows(ConfigException.class, () -> parse("fprocess", "x", "mode", "http"));
+        assertTrue(missing.getMessage().contains("mode=http needs upstream_url"), missing.getMessage());
+        for (String bad : new String[] {"127.0.0.1:3000", "http://127.0.0.1", "https://127.0.0.1:3000",
+                "http://127.0.0.1:3000/api", "not a url"}) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> parse("fprocess", "x", "mode", "http", "upstream_url", bad), bad);
+            assertTrue(e.getMessage().startsWith("upstream_url must be http://host:port"), e.getMessage());
+        }
+        ConfigException mode = assertThrows(ConfigException.class, () -> parse("fprocess", "x", "mode", "warm"));
+        assertEquals("mode must be fork, streaming or http (got 'warm')", mode.getMessage());
+    }
 }
