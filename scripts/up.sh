@@ -51,10 +51,9 @@ else
   scripts/build-images.sh || die "building the images failed (above)"
 fi
 
-FUNCTIONS=()
-for dir in sample-functions/*/; do
-  [ -f "$dir/Dockerfile" ] && FUNCTIONS+=("$(basename "$dir")")
-done
+# The function images stack.yml deploys: image: ${FUNCTIONS_REPO:-faas}/<name>:${FUNCTIONS_TAG:-latest}
+mapfile -t FUNCTIONS < <(sed -n 's/^ *image: \${FUNCTIONS_REPO:-faas}\/\([^:]*\):.*/\1/p' stack.yml)
+[ ${#FUNCTIONS[@]} -gt 0 ] || die "stack.yml names no function image (\${FUNCTIONS_REPO:-faas}/<name>:\${FUNCTIONS_TAG:-latest})"
 
 image_id() { docker image inspect --format '{{.Id}}' "$1" 2>/dev/null || die "image $1 is missing: run scripts/up.sh without FAAS_SKIP_BUILD=1 (or scripts/build-images.sh)"; }
 
@@ -71,7 +70,7 @@ pin() { # pin <variable> <local image>: the variable keeps a value the caller se
 pin GATEWAY_IMAGE faas/gateway
 pin PROMETHEUS_IMAGE faas/prometheus
 pin ALERTMANAGER_IMAGE faas/alertmanager
-if [ -z "${FUNCTIONS_TAG:-}" ]; then
+if [ -z "${FUNCTIONS_TAG:-}" ] && [ "${FUNCTIONS_REPO:-faas}" = faas ]; then
   ids=""
   for f in "${FUNCTIONS[@]}"; do ids+=$(image_id "faas/$f"); done
   FUNCTIONS_TAG=up-$(printf '%s' "$ids" | sha256sum | cut -c1-12)
@@ -144,6 +143,7 @@ if [ "$existing" -gt 0 ]; then
 else
   say "deploying the stack $STACK"
 fi
+DEPLOYED_AT=$(($(date +%s) - 2))
 if ! out=$(docker stack deploy --prune --resolve-image never "${FILES[@]}" "$STACK" 2>&1); then
   printf '%s\n' "$out" >&2
   die "docker stack deploy failed (above). If an earlier stack $STACK is half removed, wait a few seconds and run this again; to start over: FAAS_STACK=$STACK scripts/down.sh"
@@ -164,7 +164,11 @@ not_ready() {
     case "$state" in
       updating|rollback_started) echo "$s(updating)"; continue ;;
       rollback_completed|rollback_paused|paused)
-        echo "FATAL $s: its update was rolled back: $(docker service inspect --format '{{.UpdateStatus.Message}}' "$s")"; continue ;;
+        # Only a rollback of this deploy counts; an older one left its service running what it ran before.
+        started=$(docker service inspect --format '{{json .UpdateStatus.StartedAt}}' "$s" | tr -d '"')
+        if [ "$(date -d "$started" +%s 2>/dev/null || echo 0)" -ge "$DEPLOYED_AT" ]; then
+          echo "$s(rolled-back)"; continue
+        fi ;;
     esac
     [ "${replicas%%/*}" = "${replicas##*/}" ] || echo "$s($replicas)"
   done
@@ -181,7 +185,8 @@ not_ready() {
 hopeless() {
   local s
   for s in $(services); do
-    docker service ps --no-trunc --filter desired-state=running --format '{{.Error}}' "$s" 2>/dev/null \
+    # The newest task of each slot (docker service ps lists them first): older errors may be fixed already.
+    docker service ps --no-trunc --format '{{.Name}}|{{.Error}}' "$s" 2>/dev/null | awk -F'|' '!seen[$1]++ {print $2}' \
       | grep -m1 -E 'No such image|host-mode port already in use|secret not found|config not found' \
       | sed "s/^/$s: /" || true
   done
@@ -192,9 +197,9 @@ diagnose() { # diagnose <what is pending>: tasks and logs of each service named 
   for s in $(services); do
     case " $* " in *" $s("*|*" $s:"*|*" ${s#"${STACK}_"}("*) ;; *) continue ;; esac
     printf '\n--- docker service ps --no-trunc %s\n' "$s" >&2
-    docker service ps --no-trunc --format '{{.Name}} {{.CurrentState}} {{.Error}}' "$s" 2>&1 | head -5 >&2
-    printf -- '--- docker service logs --tail 15 %s\n' "$s" >&2
-    timeout 10 docker service logs --no-trunc --tail 15 "$s" 2>&1 | tail -15 >&2 || true
+    docker service ps --no-trunc --format '{{.Name}} {{.CurrentState}} {{.Error}}' "$s" 2>&1 | head -4 >&2
+    printf -- '--- docker service logs --tail 10 %s\n' "$s" >&2
+    timeout 10 docker service logs --no-trunc --tail 10 "$s" 2>&1 | tail -10 >&2 || true
   done
 }
 
@@ -210,9 +215,14 @@ while :; do
     sleep 2; continue
   fi
   passes=0
-  fatal=$( (printf '%s\n' "$pending" | grep -o 'FATAL.*') || hopeless)
+  rolled_back=$(printf '%s\n' $pending | sed -n 's/(rolled-back)$//p' | tr '\n' ' ')
+  if [ -n "$rolled_back" ]; then
+    diagnose "$pending"
+    die "the update of ${rolled_back}failed and Swarm rolled it back: those services run what they ran before (why: the task errors above). Fix the cause and run scripts/up.sh again"
+  fi
+  fatal=$(hopeless | paste -sd ';' -)
   if [ -n "$fatal" ]; then
-    diagnose "$pending ${fatal%%:*}"
+    diagnose "$pending ${fatal%%:*}:"
     die "the stack $STACK is deployed but cannot work: $fatal. Fix that and run scripts/up.sh again (or remove it: FAAS_STACK=$STACK scripts/down.sh)"
   fi
   if [ $SECONDS -ge $deadline ]; then

@@ -95,6 +95,12 @@ class StackEndToEndIT {
 
     @Test
     void everySampleFunctionAnswersAtItsPathAndThroughTheXFunctionHeader() {
+        Set<String> deployed = new TreeSet<>();
+        for (String service : Cli.docker("service", "ls", "--filter", "label=com.docker.stack.namespace=" + stack.stack,
+                "--filter", "label=function=true", "--format", "{{.Name}}").split("\n")) {
+            deployed.add(service.substring(stack.stack.length() + 1));
+        }
+        assertEquals(new TreeSet<>(PROBES.keySet()), deployed, "every function of stack.yml needs a probe here");
         StringBuilder failures = new StringBuilder();
         for (String f : BringUp.FUNCTIONS) {
             Probe probe = PROBES.get(f);
