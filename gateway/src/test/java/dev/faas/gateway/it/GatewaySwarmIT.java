@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.faas.gateway.provider.swarm.DockerApi;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -125,6 +126,12 @@ class GatewaySwarmIT {
         assertEquals(400, status(post("/", "{not json")), "malformed Alexa JSON");
         assertEquals(413, status(post("/function/" + cat, "x".repeat(100 * 1024))), "body over max_body");
         assertEquals(413, status(post("/", "x".repeat(100 * 1024))), "Alexa body over max_body");
+        HttpRequest chunked = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.port + "/function/" + cat))
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[100 * 1024])))
+                .build();
+        assertEquals(413, status(http.send(chunked, HttpResponse.BodyHandlers.ofString())), "chunked body over max_body");
+        assertEquals("hello", post("/function/" + cat, "hello").body(), "the next call is served");
         assertEquals(503, status(post("/function/" + stack.function("idle"), "")), "no ready replica");
         assertEquals(502, status(post("/function/" + stack.function("refuse"), "")), "nothing listens on 8080");
         long started = System.nanoTime();
