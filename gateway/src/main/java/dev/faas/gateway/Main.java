@@ -5,6 +5,7 @@ import dev.faas.gateway.api.BodyLimit;
 import dev.faas.gateway.api.FunctionsHandler;
 import dev.faas.gateway.api.HealthHandler;
 import dev.faas.gateway.api.LogsHandler;
+import dev.faas.gateway.api.Namespace;
 import dev.faas.gateway.api.NamespacesHandler;
 import dev.faas.gateway.api.ScaleHandler;
 import dev.faas.gateway.api.SecretsHandler;
@@ -72,15 +73,16 @@ public final class Main {
 
         FunctionProvider provider;
         Routes.Management management;
+        Namespace namespace = new Namespace(config.functionNamespace());
         if (config.provider().equals("static")) {
             provider = new StaticProvider(config.staticFunctions());
             NoManagement none = new NoManagement();
-            management = management(none, none, none, metrics);
+            management = management(none, none, none, metrics, namespace);
         } else {
             DockerApi docker = new DockerApi(config.dockerTimeout());
             provider = new SwarmProvider(docker, config);
             SwarmManager swarm = new SwarmManager(docker, config);
-            management = management(swarm, swarm.secrets(), swarm.logs(), metrics);
+            management = management(swarm, swarm.secrets(), swarm.logs(), metrics, namespace);
         }
 
         FunctionProxy proxy = new FunctionProxy(registry, balancers, metrics, config);
@@ -120,10 +122,10 @@ public final class Main {
     }
 
     private static Routes.Management management(FunctionManager functions, SecretStore secrets, LogSource logs,
-                                                FunctionMetrics metrics) {
-        return new Routes.Management(new FunctionsHandler(functions, metrics), new ScaleHandler(functions),
-                new SecretsHandler(secrets), new LogsHandler(logs), new AlertHandler(functions),
-                new NamespacesHandler());
+                                                FunctionMetrics metrics, Namespace namespace) {
+        return new Routes.Management(new FunctionsHandler(functions, metrics, namespace),
+                new ScaleHandler(functions, namespace), new SecretsHandler(secrets, namespace),
+                new LogsHandler(logs, namespace), new AlertHandler(functions), new NamespacesHandler(namespace));
     }
 
     private static String version() {

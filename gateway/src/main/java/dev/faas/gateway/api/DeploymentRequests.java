@@ -44,9 +44,6 @@ public final class DeploymentRequests {
         }
         amounts("limits", d.limits());
         amounts("requests", d.requests());
-        if (!d.namespace().isEmpty()) {
-            throw Api.invalid("namespace \"" + printable(d.namespace()) + "\": Swarm has no namespaces; leave it empty");
-        }
         return d;
     }
 

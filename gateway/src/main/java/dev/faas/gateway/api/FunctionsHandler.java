@@ -18,17 +18,20 @@ public final class FunctionsHandler {
 
     private final FunctionManager manager;
     private final FunctionMetrics metrics;
+    private final Namespace namespace;
 
-    public FunctionsHandler(FunctionManager manager, FunctionMetrics metrics) {
+    public FunctionsHandler(FunctionManager manager, FunctionMetrics metrics, Namespace namespace) {
         this.manager = manager;
         this.metrics = metrics;
+        this.namespace = namespace;
     }
 
     public HttpHandler list() {
         return Api.blocking(exchange -> {
+            namespace.checkQuery(exchange);
             List<FunctionStatus> counted = new ArrayList<>();
             for (FunctionStatus s : manager.list()) {
-                counted.add(s.withInvocationCount(metrics.invocationCount(s.name())));
+                counted.add(reported(s));
             }
             Api.json(exchange, 200, counted);
         });
@@ -38,14 +41,19 @@ public final class FunctionsHandler {
         return Api.blocking(exchange -> {
             String name = Api.pathParameter(exchange, "name");
             DeploymentRequests.requireName("function name", name);
-            FunctionStatus s = manager.get(name);
-            Api.json(exchange, 200, s.withInvocationCount(metrics.invocationCount(s.name())));
+            namespace.checkQuery(exchange);
+            Api.json(exchange, 200, reported(manager.get(name)));
         });
+    }
+
+    private FunctionStatus reported(FunctionStatus s) {
+        return s.reported(metrics.invocationCount(s.name()), namespace.name());
     }
 
     public HttpHandler deploy() {
         return Api.blocking(exchange -> {
             FunctionDeployment d = DeploymentRequests.validate(Api.read(exchange, FunctionDeployment.class));
+            namespace.check(d.namespace());
             manager.deploy(d);
             PlainText.send(exchange, 202, "function " + d.service() + " deployed");
         });
@@ -54,6 +62,7 @@ public final class FunctionsHandler {
     public HttpHandler update() {
         return Api.blocking(exchange -> {
             FunctionDeployment d = DeploymentRequests.validate(Api.read(exchange, FunctionDeployment.class));
+            namespace.check(d.namespace());
             manager.update(d);
             PlainText.send(exchange, 200, "function " + d.service() + " updated");
         });
@@ -63,6 +72,7 @@ public final class FunctionsHandler {
         return Api.blocking(exchange -> {
             DeleteRequest r = Api.read(exchange, DeleteRequest.class);
             DeploymentRequests.requireName("functionName", r.functionName());
+            namespace.check(r.namespace());
             manager.delete(r.functionName());
             PlainText.send(exchange, 200, "function " + r.functionName() + " deleted");
         });

@@ -17,13 +17,16 @@ import java.time.format.DateTimeParseException;
  */
 public final class LogsHandler {
     private final LogSource logs;
+    private final Namespace namespace;
 
-    public LogsHandler(LogSource logs) {
+    public LogsHandler(LogSource logs, Namespace namespace) {
         this.logs = logs;
+        this.namespace = namespace;
     }
 
     public HttpHandler logs() {
         return Api.blocking(exchange -> {
+            namespace.checkQuery(exchange);
             LogSource.Query q = query(Api.query(exchange, "name"), Api.query(exchange, "tail"),
                     Api.query(exchange, "follow"), Api.query(exchange, "since"), Api.query(exchange, "instance"));
             try (LogSource.Stream stream = logs.open(q)) {
@@ -37,7 +40,8 @@ public final class LogsHandler {
                     }
                     for (Line line = stream.next(); line != null; line = stream.next()) {
                         if (line != LogSource.IDLE) {
-                            out.write(Api.JSON.writeValueAsBytes(line));
+                            out.write(Api.JSON.writeValueAsBytes(new Line(line.name(), namespace.name(),
+                                    line.instance(), line.timestamp(), line.text())));
                         }
                         // An empty line while idle is the keep-alive: JSON stream readers skip it, and writing it
                         // is how a departed caller is noticed.

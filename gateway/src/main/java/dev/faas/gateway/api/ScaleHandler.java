@@ -18,9 +18,11 @@ public final class ScaleHandler {
     public record ScaleRequest(String serviceName, Integer replicas, String namespace) {}
 
     private final FunctionManager manager;
+    private final Namespace namespace;
 
-    public ScaleHandler(FunctionManager manager) {
+    public ScaleHandler(FunctionManager manager, Namespace namespace) {
         this.manager = manager;
+        this.namespace = namespace;
     }
 
     public HttpHandler scale() {
@@ -28,6 +30,8 @@ public final class ScaleHandler {
             String name = Api.pathParameter(exchange, "name");
             DeploymentRequests.requireName("function name", name);
             ScaleRequest r = Api.read(exchange, ScaleRequest.class);
+            namespace.checkQuery(exchange);
+            namespace.check(r.namespace());
             if (r.replicas() == null) {
                 throw Api.invalid("replicas is required, e.g. {\"replicas\": 2}");
             }

@@ -17,16 +17,19 @@ public final class SecretsHandler {
     public record SecretRequest(String name, String namespace, String value, byte[] rawValue) {}
 
     private final SecretStore store;
+    private final Namespace namespace;
 
-    public SecretsHandler(SecretStore store) {
+    public SecretsHandler(SecretStore store, Namespace namespace) {
         this.store = store;
+        this.namespace = namespace;
     }
 
     public HttpHandler list() {
         return Api.blocking(exchange -> {
+            namespace.checkQuery(exchange);
             List<Map<String, String>> secrets = new ArrayList<>();
             for (String name : store.names()) {
-                secrets.add(Map.of("name", name, "namespace", ""));
+                secrets.add(Map.of("name", name, "namespace", namespace.name()));
             }
             Api.json(exchange, 200, secrets);
         });
@@ -36,6 +39,7 @@ public final class SecretsHandler {
         return Api.blocking(exchange -> {
             SecretRequest r = Api.read(exchange, SecretRequest.class);
             DeploymentRequests.requireName("name", r.name());
+            namespace.check(r.namespace());
             byte[] value = r.rawValue() != null ? r.rawValue()
                     : r.value() != null ? r.value().getBytes(StandardCharsets.UTF_8) : null;
             if (value == null || value.length == 0) {
@@ -58,6 +62,7 @@ public final class SecretsHandler {
         return Api.blocking(exchange -> {
             SecretRequest r = Api.read(exchange, SecretRequest.class);
             DeploymentRequests.requireName("name", r.name());
+            namespace.check(r.namespace());
             store.remove(r.name());
             exchange.setStatusCode(204);
             exchange.endExchange();

@@ -26,6 +26,8 @@ import java.util.Map;
  * @param dockerTimeout     longest wait for one Docker API call ({@code docker_timeout}, 5s)
  * @param upstreamConnections keep-alive connections per replica and IO thread ({@code upstream_connections}, 32)
  * @param upstreamQueue     requests that may wait for a free upstream connection before 503 ({@code upstream_queue}, 1000)
+ * @param functionNamespace the one namespace reported by /system/namespaces and accepted besides ""
+ *                          ({@code function_namespace}, openfaas-fn: what OpenFaaS clients and scripts send)
  * @param basicAuth         protect every /system route with basic auth ({@code basic_auth}, false)
  * @param secretMountPath   where the files basic-auth-user and basic-auth-password are ({@code secret_mount_path},
  *                          /run/secrets: Docker secrets)
@@ -46,6 +48,7 @@ public record GatewayConfig(
         Duration dockerTimeout,
         int upstreamConnections,
         int upstreamQueue,
+        String functionNamespace,
         boolean basicAuth,
         String secretMountPath) {
 
@@ -72,6 +75,7 @@ public record GatewayConfig(
                 s.duration("docker_timeout", Duration.ofSeconds(5)),
                 s.integer("upstream_connections", 32),
                 s.integer("upstream_queue", 1000),
+                s.text("function_namespace", "openfaas-fn"),
                 s.oneOf("basic_auth", "false", "true", "false").equals("true"),
                 s.text("secret_mount_path", "/run/secrets"));
     }

@@ -10,7 +10,7 @@ import java.util.Map;
  * @param service     the function's name, which is also the Swarm service name
  * @param envProcess  the watchdog's {@code fprocess}; empty keeps the image's own
  * @param network     ignored unless it names the functions network: every function joins that one network
- * @param namespace   Swarm has no namespaces: empty
+ * @param namespace   Swarm has no namespaces: empty, or the one the gateway reports (checked by api.Namespace)
  */
 public record FunctionDeployment(
         String service,

@@ -27,8 +27,9 @@ public record FunctionStatus(
         String createdAt,
         String namespace) {
 
-    public FunctionStatus withInvocationCount(double count) {
+    /** As the API reports it: with the gateway's call count and the namespace clients know it by. */
+    public FunctionStatus reported(double count, String inNamespace) {
         return new FunctionStatus(name, image, envProcess, envVars, labels, annotations, constraints, secrets,
-                readOnlyRootFilesystem, replicas, availableReplicas, count, createdAt, namespace);
+                readOnlyRootFilesystem, replicas, availableReplicas, count, createdAt, inNamespace);
     }
 }

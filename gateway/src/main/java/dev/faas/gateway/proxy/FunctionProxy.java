@@ -34,12 +34,14 @@ public final class FunctionProxy implements FunctionCall {
     private final FunctionMetrics metrics;
     private final GatewayConfig config;
     private final HttpHandler proxy;
+    private final String namespaceSuffix;
 
     public FunctionProxy(FunctionRegistry registry, Balancers balancers, FunctionMetrics metrics, GatewayConfig config) {
         this.registry = registry;
         this.balancers = balancers;
         this.metrics = metrics;
         this.config = config;
+        this.namespaceSuffix = "." + config.functionNamespace();
         this.proxy = ProxyHandler.builder()
                 .setProxyClient(new FunctionProxyClient())
                 .setMaxRequestTime((int) Math.min(Integer.MAX_VALUE, config.upstreamTimeout().toMillis()))
@@ -54,9 +56,18 @@ public final class FunctionProxy implements FunctionCall {
     private static final HttpHandler NO_REPLICA =
             exchange -> PlainText.send(exchange, 503, "no ready replica of this function; try again shortly");
 
+    /** The function called {@code name}, also as {@code faas-cli invoke -n} calls it: {@code <name>.<namespace>}. */
+    private Function find(String name) {
+        Function f = registry.find(name);
+        if (f == null && name.endsWith(namespaceSuffix)) {
+            f = registry.find(name.substring(0, name.length() - namespaceSuffix.length()));
+        }
+        return f;
+    }
+
     @Override
     public void forward(HttpServerExchange exchange, String name) throws Exception {
-        Function function = registry.find(name);
+        Function function = find(name);
         if (function == null) {
             PlainText.send(exchange, 404, "function \"" + name + "\" not found");
             return;

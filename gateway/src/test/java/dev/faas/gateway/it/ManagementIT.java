@@ -166,6 +166,10 @@ class ManagementIT extends SecuredGateway {
                 + "\"faas/catservice\", \"secrets\": [\"nosuchsecret-" + stack.name + "\"]}");
         assertEquals(400, noSecret.statusCode());
         assertTrue(noSecret.body().contains("nosuchsecret-" + stack.name), noSecret.body());
+        HttpResponse<String> otherNamespace = gw.api("POST", "/system/functions",
+                deployment(fn, "faas/catservice", "", "{}", "{}").replaceFirst("\\{", "{\"namespace\": \"team-a\", "));
+        assertEquals(400, otherNamespace.statusCode());
+        assertTrue(otherNamespace.body().contains("the only namespace is \"openfaas-fn\""), otherNamespace.body());
         assertEquals("", Cli.run("docker", "service", "ls", "-q", "--filter", "name=" + fn),
                 "a refused deploy creates no service");
 
@@ -179,6 +183,10 @@ class ManagementIT extends SecuredGateway {
         assertEquals(202, status(gw.api("POST", "/system/functions", deployment(fn, "faas/catservice", "", "{}", "{}"))));
         HttpResponse<String> again = gw.api("POST", "/system/functions", deployment(fn, "faas/catservice", "", "{}", "{}"));
         assertEquals(409, again.statusCode(), again.body());
+        assertEquals("[\"openfaas-fn\"]", gw.api("GET", "/system/namespaces", null).body());
+        assertEquals(200, status(gw.api("GET", "/system/function/" + fn + "?namespace=openfaas-fn", null)),
+                "the namespace /system/namespaces reports is accepted");
+        assertEquals(400, status(gw.api("GET", "/system/functions?namespace=team-a", null)), "any other is not");
         assertEquals(400, status(gw.api("POST", "/system/scale-function/" + fn, "{\"replicas\": -1}")), "negative");
         HttpResponse<String> nonNumeric = gw.api("POST", "/system/scale-function/" + fn, "{\"replicas\": \"many\"}");
         assertEquals(400, nonNumeric.statusCode(), "non-numeric");

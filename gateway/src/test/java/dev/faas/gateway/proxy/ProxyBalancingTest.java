@@ -144,6 +144,13 @@ class ProxyBalancingTest {
     }
 
     @Test
+    void aFunctionIsAlsoCalledByItsNameInTheGatewaysNamespace() throws Exception {
+        startGateway("f=" + upstream("a", 200, 0));
+        assertEquals("a", call("f.openfaas-fn").body());
+        assertEquals(404, call("f.other").statusCode());
+    }
+
+    @Test
     void aRefusedConnectionIsRetriedOnAnotherReplica() throws Exception {
         startGateway("f=" + refusingAddress() + "," + upstream("alive", 200, 0));
         for (int i = 0; i < 20; i++) {
