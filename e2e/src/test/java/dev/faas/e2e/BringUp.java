@@ -58,7 +58,6 @@ final class BringUp implements AutoCloseable {
 
     /** scripts/up.sh that must succeed: its output. */
     String upOrFail() {
-        refuseStacksWithTheSameFunctions();
         Cli.Result r = up();
         if (!r.ok()) {
             throw new AssertionError("scripts/up.sh failed (exit " + r.exitCode() + "):\n" + r.output());
@@ -107,22 +106,6 @@ final class BringUp implements AutoCloseable {
                 Cli.docker("secret", "ls", "-q", "--filter", "name=" + stack + "_")).trim();
         if (!r.ok() || !left.isEmpty()) {
             throw new AssertionError("scripts/down.sh --purge left the stack " + stack + " behind (" + left + "):\n" + r.output());
-        }
-    }
-
-    /**
-     * The gateway finds functions by name on the whole swarm, not only in its own stack: another stack's
-     * catservice would take calls and alerts meant for this one. Fail at once with what to do instead of flaking.
-     */
-    private void refuseStacksWithTheSameFunctions() {
-        for (String line : Cli.docker("service", "ls", "--filter", "label=function=true", "--format", "{{.Name}}").split("\n")) {
-            for (String f : FUNCTIONS) {
-                if (line.endsWith("_" + f) && !line.startsWith(stack + "_")) {
-                    throw new IllegalStateException("the service " + line + " of another stack has the same function name as"
-                            + " this test's stack: remove it first (FAAS_STACK=" + line.substring(0, line.indexOf('_'))
-                            + " scripts/down.sh): gateways resolve function names across stacks");
-                }
-            }
         }
     }
 

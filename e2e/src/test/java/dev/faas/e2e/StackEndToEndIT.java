@@ -208,6 +208,19 @@ class StackEndToEndIT {
         }
     }
 
+    /** Until the gateway is scoped to its own stack, two stacks with the same function names cannot both work. */
+    @Test
+    void aSecondStackWithTheSameFunctionsIsRefusedWithWhatToDo() {
+        try (BringUp other = new BringUp("e2eclash")) {
+            Cli.Result r = other.up();
+            assertNotEquals(0, r.exitCode(), r.output());
+            assertTrue(r.output().contains("other services already run functions of the same names"), r.output());
+            assertTrue(r.output().contains(stack.service("catservice")), r.output());
+            assertTrue(r.output().contains("FAAS_STACK=" + stack.stack + " scripts/down.sh"), r.output());
+            assertNothingDeployed(other);
+        }
+    }
+
     private static void assertNothingDeployed(BringUp other) {
         assertEquals("", Cli.docker("service", "ls", "-q", "--filter", "label=com.docker.stack.namespace=" + other.stack));
         assertEquals("", Cli.docker("secret", "ls", "-q", "--filter", "name=" + other.stack + "_"));
