@@ -49,10 +49,12 @@ public final class UpstreamProcess {
         supervisor.start();
     }
 
-    /** From the moment it listens until it exits (the exit seen before the supervisor wakes to it). */
+    /**
+     * From the moment it listens until it exits. (Not Process.isAlive(): it is synchronized, and every request asks;
+     * a request that finds the process gone before this says so gets a refused connection, answered 503 too.)
+     */
     public boolean isUp() {
-        ProcessTree t = tree;
-        return up && t != null && t.main().isAlive();
+        return up;
     }
 
     /** SIGTERM to the process, then the whole tree killed after {@code grace}. */

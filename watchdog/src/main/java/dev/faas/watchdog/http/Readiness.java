@@ -15,7 +15,7 @@ public final class Readiness {
     private final boolean suppressLock;
     private boolean listening;
     private boolean upstreamUp;
-    private boolean draining;
+    private volatile boolean draining;
     private volatile boolean ready;
 
     /** @param waitForUpstream http mode: not ready until {@link #upstream} says the process listens */
