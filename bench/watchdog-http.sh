@@ -75,7 +75,15 @@ for round in $(seq "$ROUNDS"); do
     printf '%-6s %-16s %6s %10s %9s %9s\n' "$round" "echo alone" "$c" "$up_rps" "$up_p50" "$up_p99"
     printf '%-6s %-16s %6s %10s %9s %9s %8sM %8s\n' "$round" "watchdog http" "$c" "$wd_rps" "$wd_p50" "$wd_p99" \
       "$((wd_peak / 1024))" "$(awk -v a="$wd_rps" -v b="$up_rps" 'BEGIN {printf "%.2f", a / b}')"
+    echo "$c $up_rps $wd_rps" >>"$WORK/rounds"
   done
+done
+# medians over the rounds: req/s of each, and of the per-round ratio
+for c in 1 16; do
+  awk -v c="$c" '$1 == c {up[++n] = $2; wd[n] = $3; r[n] = $3 / $2}
+    function median(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+    END { printf "median of %d rounds @%-2s: echo alone %.0f req/s, watchdog http %.0f req/s, ratio %.2f\n", n, c, median(up, n), median(wd, n), median(r, n) }' "$WORK/rounds"
 done
 printf 'load after: %s\n' "$(uptime | sed 's/.*load/load/')"
 printf 'watchdog RSS idle after start: %sM, after the runs: %sM\n' "$((idle / 1024))" "$(( $(rss_kb "$WD") / 1024 ))"
