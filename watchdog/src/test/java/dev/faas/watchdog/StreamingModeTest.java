@@ -8,6 +8,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -92,6 +93,24 @@ class StreamingModeTest {
         String script = Scripts.write(dir, "half.sh", "echo partial\nexit 3");
         try (WatchdogProcess w = WatchdogProcess.start(Map.of("mode", "streaming", "fprocess", script), dir)) {
             assertThrows(IOException.class, () -> w.post("x"));
+        }
+    }
+
+    @Test
+    void callerGoingAwayMidStreamEndsTheProcessTree() throws Exception {
+        String script = Scripts.write(dir, "endless.sh", "while true; do echo tick; sleep 0.05; done");
+        Map<String, String> env = Map.of("mode", "streaming", "fprocess", script, "write_timeout", "60s");
+        try (WatchdogProcess w = WatchdogProcess.start(env, dir)) {
+            try (Socket socket = new Socket("127.0.0.1", w.port())) {
+                socket.getOutputStream().write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                InputStream in = socket.getInputStream();
+                byte[] head = new byte[12];
+                assertEquals(12, in.readNBytes(head, 0, 12));
+                assertEquals("HTTP/1.1 200", new String(head, StandardCharsets.ISO_8859_1));
+            }
+            List<Long> left = w.awaitNoMarkedProcesses(java.time.Duration.ofSeconds(5));
+            assertTrue(left.isEmpty(), "the function kept running for a caller that left: " + left);
         }
     }
 
