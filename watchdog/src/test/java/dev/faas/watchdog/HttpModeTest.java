@@ -9,7 +9,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -139,6 +141,17 @@ class HttpModeTest {
             assertTrue(w.log().contains("msg=stopped drained=true mode=http"), w.log());
             assertFalse(ProcessHandle.of(upstreamPid).map(ProcessHandle::isAlive).orElse(false),
                     "the warm process was stopped");
+        }
+    }
+
+    @Test
+    void sigtermWhileTheProcessStartsLeavesNothingRunning() throws Exception {
+        try (WatchdogProcess w = WatchdogProcess.start(env(3000, Map.of()), dir)) {
+            w.sigterm();
+            assertTrue(w.process.waitFor(15, TimeUnit.SECONDS), "the watchdog exited");
+            assertEquals(0, w.process.exitValue(), w.log());
+            List<Long> left = w.awaitNoMarkedProcesses(Duration.ofSeconds(3));
+            assertTrue(left.isEmpty(), "the starting process outlived the watchdog: " + left);
         }
     }
 

@@ -59,9 +59,12 @@ public final class UpstreamProcess {
 
     /** SIGTERM to the process, then the whole tree killed after {@code grace}. */
     public void stop(Duration grace) {
-        stopping = true;
-        ProcessTree t = tree;
-        if (t != null && t.main() != null) {
+        ProcessTree t;
+        synchronized (this) { // no process starts after this; one that started before is in tree
+            stopping = true;
+            t = tree;
+        }
+        if (t != null) {
             t.main().destroy();
             try {
                 t.main().waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
@@ -112,10 +115,15 @@ public final class UpstreamProcess {
         ProcessBuilder builder = new ProcessBuilder(argv).inheritIO();
         builder.environment().put(ProcessTree.VARIABLE, t.id());
         try {
-            Process process = builder.start();
-            t.started(process);
-            tree = t;
-            return process;
+            synchronized (this) {
+                if (stopping) {
+                    return null;
+                }
+                Process process = builder.start();
+                t.started(process);
+                tree = t;
+                return process;
+            }
         } catch (IOException e) {
             Log.error("cannot start fprocess", "fprocess", String.join(" ", command), "error", e.getMessage());
             return null;
