@@ -21,7 +21,7 @@ final class BringUp implements AutoCloseable {
 
     /** The sample functions the stack deploys, by the names callers use (the Alexa sample is its intent's name). */
     static final List<String> FUNCTIONS = List.of(
-            "catservice", "echoit", "wordcount", "base64", "HostnameIntent", "sleep", "nodeinfo");
+            "catservice", "echoit", "wordcount", "base64", "HostnameIntent", "sleep", "nodeinfo", "hello-java");
 
     final String stack;
     final int gatewayPort;

@@ -42,7 +42,8 @@ class StackEndToEndIT {
             "base64", new Probe("hello faas", a -> a.trim().equals("aGVsbG8gZmFhcw=="), "the body in base64"),
             "HostnameIntent", new Probe("", a -> a.contains("My hostname is "), "an Alexa answer naming its host"),
             "sleep", new Probe("0", a -> a.startsWith("slept 0s"), "slept 0s"),
-            "nodeinfo", new Probe("", a -> a.contains("cpus: "), "the node's CPUs"));
+            "nodeinfo", new Probe("", a -> a.contains("cpus: "), "the node's CPUs"),
+            "hello-java", new Probe("faas", a -> a.startsWith("Hello, faas (call "), "a greeting from its warm JVM"));
 
     private static BringUp stack;
     private static String upOutput;
