@@ -105,7 +105,9 @@ check_port() { # check_port <port> <our service> <variable>
   owner=$(publisher "$port")
   if [ "$owner" = "$ours" ]; then return; fi
   if [ -n "$owner" ]; then
-    die "port $port is published by the service $owner of another stack. Remove that stack (FAAS_STACK=${owner%%_*} scripts/down.sh) or choose another port: $var=$((port + 10)) scripts/up.sh"
+    local remove="docker service rm $owner"
+    [[ $owner == *_* ]] && remove="FAAS_STACK=${owner%%_*} scripts/down.sh"
+    die "port $port is published by the service $owner of another stack. Remove it ($remove) or choose another port: $var=$((port + 10)) scripts/up.sh"
   fi
   if listening "$port"; then
     die "port $port is taken on this machine by a program that is not the stack $STACK ($(ss -Hltnp "( sport = :$port )" 2>/dev/null | awk '{print $NF}' | head -1)). Stop it, or choose another port: $var=$((port + 10)) scripts/up.sh"
