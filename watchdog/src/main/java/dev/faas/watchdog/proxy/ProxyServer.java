@@ -16,7 +16,7 @@ import java.util.concurrent.ExecutorService;
 /**
  * http mode's listener: blocking sockets, a thread per caller connection, so a proxied request costs four socket
  * calls and no hand-off between threads. The JDK HttpServer alone, answering directly, gave a fifth of this design's
- * throughput at 16 connections (bench/README-watchdog.md): too slow to put in front of another server.
+ * throughput at 16 connections (docs/watchdog.md): too slow to put in front of another server.
  */
 public final class ProxyServer {
     private static final int BACKLOG = 1024;
