@@ -176,21 +176,23 @@ http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" || true; 
 
 # What is not ready yet, one word per item; empty when everything answers.
 not_ready() {
-  local s state replicas f code
-  for s in $(services); do
-    replicas=$(docker service ls --filter "name=$s" --format '{{.Name}} {{.Replicas}}' | awk -v n="$s" '$1 == n {print $2}')
-    state=$(docker service inspect --format '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}' "$s")
+  local s replicas state started f code
+  # One call for every service's replicas, one for every update status: this loop runs each second on a busy node.
+  while read -r s replicas; do
+    [ "${replicas%%/*}" = "${replicas##*/}" ] || echo "$s($replicas)"
+  done < <(docker service ls --filter "label=com.docker.stack.namespace=$STACK" --format '{{.Name}} {{.Replicas}}' \
+           | sed 's/ (.*//')
+  # shellcheck disable=SC2046
+  while read -r s state started; do
     case "$state" in
-      updating|rollback_started) echo "$s(updating)"; continue ;;
+      updating|rollback_started) echo "$s(updating)" ;;
       rollback_completed|rollback_paused|paused)
         # Only a rollback of this deploy counts; an older one left its service running what it ran before.
-        started=$(docker service inspect --format '{{json .UpdateStatus.StartedAt}}' "$s" | tr -d '"')
-        if [ "$(date -d "$started" +%s 2>/dev/null || echo 0)" -ge "$DEPLOYED_AT" ]; then
-          echo "$s(rolled-back)"; continue
-        fi ;;
+        if [ "$(date -d "$started" +%s 2>/dev/null || echo 0)" -ge "$DEPLOYED_AT" ]; then echo "$s(rolled-back)"; fi ;;
     esac
-    [ "${replicas%%/*}" = "${replicas##*/}" ] || echo "$s($replicas)"
-  done
+  done < <(docker service inspect --format \
+      '{{.Spec.Name}} {{if .UpdateStatus}}{{.UpdateStatus.State}} {{json .UpdateStatus.StartedAt}}{{end}}' \
+      $(services) 2>/dev/null | tr -d '"')
   [ "$(http_code "$GW/healthz")" = 200 ] || { echo "gateway(/healthz)"; return; }
   [ "$(http_code "http://127.0.0.1:$PROMETHEUS_PORT/-/ready")" = 200 ] || echo "prometheus(/-/ready)"
   for f in $(services --filter label=function=true); do
