@@ -29,10 +29,20 @@ public final class Main {
             System.exit(2);
             return;
         }
-        if (config.mode() == WatchdogConfig.Mode.HTTP) {
-            startHttpMode(config);
-            return;
+        try {
+            if (config.mode() == WatchdogConfig.Mode.HTTP) {
+                startHttpMode(config);
+            } else {
+                startForkOrStreaming(config);
+            }
+        } catch (IllegalStateException e) {
+            // "Shutdown in progress": SIGTERM came while starting, so nothing is in flight and there is nothing to drain.
+            Log.info("stopped", "during", "start");
+            Runtime.getRuntime().halt(0);
         }
+    }
+
+    private static void startForkOrStreaming(WatchdogConfig config) {
         WatchdogServer.tune(config);
         FunctionRunner runner = runner(config);
         WatchdogServer server = new WatchdogServer(config, runner, pool("watchdog-request-"));
