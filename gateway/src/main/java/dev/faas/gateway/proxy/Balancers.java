@@ -70,6 +70,9 @@ public final class Balancers implements FunctionRegistry.Listener {
 
     private LoadBalancingProxyClient newClient() {
         return new LoadBalancingProxyClient()
+                // No sticky sessions: a function's own JSESSIONID cookie must not pin callers to one replica (and
+                // looking for it parsed every request's cookies).
+                .removeSessionCookieName("JSESSIONID")
                 .setConnectionsPerThread(config.upstreamConnections())
                 .setSoftMaxConnectionsPerThread(Math.max(1, config.upstreamConnections() / 4))
                 // 0 would answer 503 at once whenever every pooled connection is busy.
