@@ -121,21 +121,6 @@ if [ "${FAAS_GRAFANA:-0}" = 1 ]; then
   FILES+=(-c stack.grafana.yml)
 fi
 
-# The gateway finds functions by name on the whole swarm, not only in its own stack: two stacks with the same
-# function names would take each other's calls and alerts. Until it is scoped to its stack, refuse.
-mapfile -t OUR_FUNCTIONS < <(awk '/^  [A-Za-z0-9_-]+:$/ {name = $1; sub(":", "", name)} /^    <<: \*function$/ {print name}' stack.yml)
-clash=""
-for s in $(docker service ls --filter label=function=true --format '{{.Name}}'); do
-  [[ $s == "${STACK}_"* ]] && continue
-  for f in "${OUR_FUNCTIONS[@]}"; do
-    if [ "$s" = "$f" ] || [[ $s == *"_$f" ]]; then clash+="$s "; fi
-  done
-done
-if [ -n "$clash" ]; then
-  other=${clash%% *}; other=${other%_*}
-  die "other services already run functions of the same names: ${clash% }. The gateway finds functions by name on the whole swarm, so two stacks with the same functions take each other's calls and alerts. Update that stack instead (FAAS_STACK=$other scripts/up.sh) or remove it (FAAS_STACK=$other scripts/down.sh), then run this again"
-fi
-
 # ---- secrets (kept when the stack is removed, so the password survives a re-deploy) ----
 secret_exists() { docker secret inspect "$1" >/dev/null 2>&1; }
 if ! secret_exists "${STACK}_basic-auth-user"; then

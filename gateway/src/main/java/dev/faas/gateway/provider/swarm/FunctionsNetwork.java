@@ -8,15 +8,21 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Finds the overlay network new functions join, by the {@code functions_network} setting, the way discovery reads
- * it: the network of exactly that name, else {@code <stack>_<name>} as {@code docker stack deploy} names it. With
- * several stacks on one swarm, the gateway's own stack (read from its container's labels) decides.
- * Looked up at each deploy (one cheap call), so a re-created network is simply found again.
+ * Finds the overlay network this gateway serves, by the {@code functions_network} setting: the network of exactly
+ * that name, else {@code <stack>_<name>} as {@code docker stack deploy} names it. With several stacks on one swarm,
+ * the gateway's own stack (read from its container's labels) decides. Discovery and deploys use the same answer, so
+ * a gateway routes to, and manages, only the functions on its own network: two stacks with functions of the same
+ * names do not see each other's. Looked up at each resync and deploy (one cheap call), so a re-created network is
+ * simply found again.
  */
 final class FunctionsNetwork {
+    /** The network's id (what a service spec's TaskTemplate.Networks[].Target holds) and its name. */
+    record Resolved(String id, String name) {}
+
     private final DockerRest docker;
     private final String configured;
     private final String ownContainer;
+    private volatile String ownStack;
 
     /** @param ownContainer this gateway's container id (its hostname in a container), or "" outside one */
     FunctionsNetwork(DockerRest docker, String configured, String ownContainer) {
@@ -26,6 +32,10 @@ final class FunctionsNetwork {
     }
 
     String id() throws ManagementException {
+        return resolve().id();
+    }
+
+    Resolved resolve() throws ManagementException {
         DockerRest.Reply reply = docker.get("/networks?" + DockerRest.filters(
                 "{\"name\":[\"" + configured.replace("\"", "") + "\"],\"driver\":[\"overlay\"]}"));
         if (!reply.ok()) {
@@ -34,7 +44,8 @@ final class FunctionsNetwork {
         Map<String, String> idsByName = new TreeMap<>();
         reply.body().forEach(n -> idsByName.put(n.path("Name").asText(), n.path("Id").asText()));
         boolean exact = idsByName.containsKey(configured);
-        return idsByName.get(pick(idsByName.keySet(), configured, exact ? "" : ownStack()));
+        String name = pick(idsByName.keySet(), configured, exact ? "" : ownStack());
+        return new Resolved(idsByName.get(name), name);
     }
 
     /**
@@ -61,11 +72,20 @@ final class FunctionsNetwork {
                 + stacked + ": set functions_network to the full name of the gateway's network");
     }
 
+    /** The gateway's container keeps its labels for life: read once. */
     private String ownStack() throws ManagementException {
         if (ownContainer.isEmpty()) {
             return "";
         }
-        DockerRest.Reply reply = docker.get("/containers/" + DockerRest.path(ownContainer) + "/json");
-        return reply.body().path("Config").path("Labels").path(SwarmState.STACK_LABEL).asText("");
+        String known = ownStack;
+        if (known == null) {
+            DockerRest.Reply reply = docker.get("/containers/" + DockerRest.path(ownContainer) + "/json");
+            if (!reply.ok()) {
+                return ""; // not in a container Docker knows (e.g. run from a shell): no stack of its own
+            }
+            known = reply.body().path("Config").path("Labels").path(SwarmState.STACK_LABEL).asText("");
+            ownStack = known;
+        }
+        return known;
     }
 }

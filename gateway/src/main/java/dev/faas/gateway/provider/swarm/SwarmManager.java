@@ -165,8 +165,14 @@ public final class SwarmManager implements FunctionManager {
         if (!reply.ok()) {
             throw DockerRest.failed("listing services", reply);
         }
+        // Only the functions on this gateway's network: another stack's function of the same name is not ours.
+        FunctionsNetwork.Resolved served = network.resolve();
         List<JsonNode> services = new ArrayList<>();
-        reply.body().forEach(services::add);
+        reply.body().forEach(s -> {
+            if (SwarmState.isAttached(s, served)) {
+                services.add(s);
+            }
+        });
         return services;
     }
 

@@ -8,6 +8,7 @@ import dev.faas.gateway.config.GatewayConfig;
 import dev.faas.gateway.provider.Function;
 import dev.faas.gateway.provider.FunctionProvider;
 import dev.faas.gateway.provider.FunctionRegistry;
+import dev.faas.gateway.provider.ManagementException;
 import dev.faas.gateway.provider.ProviderHealth;
 import dev.faas.gateway.provider.ProviderInfo;
 import java.io.IOException;
@@ -43,6 +44,7 @@ public final class SwarmProvider implements FunctionProvider {
 
     private final DockerApi docker;
     private final SwarmState state;
+    private final FunctionsNetwork network;
     private final Duration resyncInterval;
     private final ScheduledExecutorService sync = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "swarm-sync");
@@ -54,12 +56,15 @@ public final class SwarmProvider implements FunctionProvider {
     private final Map<String, Long> deadContainers = new ConcurrentHashMap<>();
     private volatile ProviderHealth health = new ProviderHealth(false, "not read from docker yet", null);
     private volatile FunctionRegistry registry;
+    /** The network served, as of the last full re-read; a single-service refresh reuses it. */
+    private volatile FunctionsNetwork.Resolved served;
     private volatile ResultCallback.Adapter<Event> events;
     private volatile boolean closed;
 
     public SwarmProvider(DockerApi docker, GatewayConfig config) {
         this.docker = docker;
-        this.state = new SwarmState(config.functionsNetwork(), config.functionPort());
+        this.state = new SwarmState(config.functionPort());
+        this.network = new FunctionsNetwork(new DockerRest(docker), config.functionsNetwork(), System.getenv("HOSTNAME"));
         this.resyncInterval = config.resyncInterval();
     }
 
@@ -82,10 +87,18 @@ public final class SwarmProvider implements FunctionProvider {
 
     private void resyncAll() {
         try {
+            FunctionsNetwork.Resolved net = network.resolve();
+            served = net;
             JsonNode services = docker.get("/services", "{\"label\":[\"function=true\"]}");
             JsonNode tasks = docker.get("/tasks", "{\"desired-state\":[\"running\"]}");
-            registry.replaceAll(state.functions(services, tasks, deadContainers()));
+            registry.replaceAll(state.functions(services, tasks, deadContainers(), net));
             reachable(Instant.now());
+        } catch (ManagementException e) {
+            if (e.reason() == ManagementException.Reason.UNAVAILABLE) {
+                unreachable(e);
+            } else {
+                noNetwork(e);
+            }
         } catch (IOException | RuntimeException e) {
             unreachable(e);
         }
@@ -102,6 +115,10 @@ public final class SwarmProvider implements FunctionProvider {
     }
 
     private void refresh(String serviceId) {
+        FunctionsNetwork.Resolved net = served;
+        if (net == null) {
+            return; // the first full re-read has not found the network yet; it will read this service too
+        }
         try {
             String id = "\"" + serviceId.replace("\"", "") + "\"";
             JsonNode services = docker.get("/services", "{\"id\":[" + id + "]}");
@@ -112,7 +129,7 @@ public final class SwarmProvider implements FunctionProvider {
                 return;
             }
             JsonNode tasks = docker.get("/tasks", "{\"service\":[" + id + "],\"desired-state\":[\"running\"]}");
-            List<Function> found = state.functions(services, tasks, deadContainers()).stream()
+            List<Function> found = state.functions(services, tasks, deadContainers(), net).stream()
                     .filter(f -> f.id().equals(serviceId)).toList();
             if (found.isEmpty()) {
                 registry.remove(serviceId);
@@ -200,6 +217,16 @@ public final class SwarmProvider implements FunctionProvider {
             LOG.info("event=docker_reachable functions={}", registry.all().size());
         }
         health = ProviderHealth.ok(lastSync);
+    }
+
+    /** Docker answers but the functions network is missing or ambiguous: nothing can be routed until it is fixed. */
+    private void noNetwork(ManagementException e) {
+        if (served != null || health.lastSync() == null && health.detail().startsWith("not read")) {
+            LOG.warn("event=no_functions_network problem=\"{}\"", e.getMessage());
+        }
+        served = null;
+        registry.replaceAll(List.of());
+        health = new ProviderHealth(false, "no functions network: " + e.getMessage(), health.lastSync());
     }
 
     private void unreachable(Exception e) {

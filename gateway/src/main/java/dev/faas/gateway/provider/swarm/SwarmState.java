@@ -14,31 +14,31 @@ import java.util.Set;
  * Turns the Docker API's /services and /tasks JSON into functions and their ready replicas. Pure: no I/O, so the
  * rules are unit-tested.
  * <ul>
- *   <li>A function is a service labelled {@code function=true}. Its name is the {@code com.openfaas.function} label,
- *   else the service name without the {@code com.docker.stack.namespace} prefix and {@code _}.</li>
+ *   <li>A function is a service labelled {@code function=true} attached to the functions network this gateway
+ *   serves ({@link FunctionsNetwork}); another stack's functions live on another network and are not ours. Its name
+ *   is the {@code com.openfaas.function} label, else the service name without the {@code com.docker.stack.namespace}
+ *   prefix and {@code _}.</li>
  *   <li>A replica is ready when its task is actually {@code running} (Swarm holds a task with a HEALTHCHECK in
  *   {@code starting} until it passes) and its container has not been seen dying.</li>
- *   <li>Its address is on the functions network: the network named {@code functions_network}, or
- *   {@code <stack>_<functions_network>} as {@code docker stack deploy} names it.</li>
+ *   <li>Its address is the task's address on that network.</li>
  * </ul>
  */
 final class SwarmState {
     static final String STACK_LABEL = "com.docker.stack.namespace";
     static final String NAME_LABEL = "com.openfaas.function";
 
-    private final String network;
     private final int port;
 
-    SwarmState(String network, int port) {
-        this.network = network;
+    SwarmState(int port) {
         this.port = port;
     }
 
-    /** The functions among {@code services}, with replicas from {@code tasks} (any service's). */
-    List<Function> functions(JsonNode services, JsonNode tasks, Set<String> deadContainers) {
+    /** The functions on {@code network} among {@code services}, with replicas from {@code tasks} (any service's). */
+    List<Function> functions(JsonNode services, JsonNode tasks, Set<String> deadContainers,
+                             FunctionsNetwork.Resolved network) {
         Map<String, List<Replica>> replicas = new HashMap<>();
         for (JsonNode task : tasks) {
-            Replica r = readyReplica(task, deadContainers);
+            Replica r = readyReplica(task, deadContainers, network);
             if (r != null) {
                 replicas.computeIfAbsent(task.path("ServiceID").asText(), k -> new ArrayList<>()).add(r);
             }
@@ -46,7 +46,7 @@ final class SwarmState {
         List<Function> result = new ArrayList<>();
         for (JsonNode service : services) {
             JsonNode labels = service.path("Spec").path("Labels");
-            if (!"true".equals(labels.path("function").asText())) {
+            if (!"true".equals(labels.path("function").asText()) || !isAttached(service, network)) {
                 continue;
             }
             String id = service.path("ID").asText();
@@ -57,6 +57,16 @@ final class SwarmState {
             result.add(new Function(id, functionName(serviceName, labels), serviceName, desired, ready));
         }
         return result;
+    }
+
+    static boolean isAttached(JsonNode service, FunctionsNetwork.Resolved network) {
+        for (JsonNode attachment : service.path("Spec").path("TaskTemplate").path("Networks")) {
+            String target = attachment.path("Target").asText();
+            if (target.equals(network.id()) || target.equals(network.name())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String functionName(String serviceName, JsonNode labels) {
@@ -89,7 +99,7 @@ final class SwarmState {
         };
     }
 
-    private Replica readyReplica(JsonNode task, Set<String> deadContainers) {
+    private Replica readyReplica(JsonNode task, Set<String> deadContainers, FunctionsNetwork.Resolved network) {
         if (!"running".equals(task.path("Status").path("State").asText())
                 || !"running".equals(task.path("DesiredState").asText("running"))) {
             return null;
@@ -99,7 +109,7 @@ final class SwarmState {
             return null;
         }
         for (JsonNode attachment : task.path("NetworksAttachments")) {
-            if (isFunctionsNetwork(attachment.path("Network").path("Spec").path("Name").asText())) {
+            if (network.id().equals(attachment.path("Network").path("ID").asText())) {
                 for (JsonNode address : attachment.path("Addresses")) {
                     String ip = address.asText();
                     int slash = ip.indexOf('/');
@@ -112,9 +122,5 @@ final class SwarmState {
             }
         }
         return null;
-    }
-
-    boolean isFunctionsNetwork(String name) {
-        return name.equals(network) || name.endsWith("_" + network);
     }
 }
