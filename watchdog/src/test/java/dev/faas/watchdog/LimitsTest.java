@@ -63,6 +63,22 @@ class LimitsTest {
         }
     }
 
+    /**
+     * Children that are still exec'ing when their parent exits read as having no environment for a moment: the sweep
+     * must look again instead of taking them for strangers (CI once found one `sleep` left this way).
+     */
+    @Test
+    void childrenStartedJustBeforeTheScriptExitsAreKilledEveryTime() throws Exception {
+        String script = Scripts.write(dir, "burst.sh", "for i in 1 2 3 4; do sleep 30 & done\necho done");
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", script), dir)) {
+            for (int i = 0; i < 40; i++) {
+                assertEquals("done\n", w.post("x").body());
+            }
+            List<Long> left = w.awaitNoMarkedProcesses(Duration.ofSeconds(1));
+            assertTrue(left.isEmpty(), "background processes outlived their requests: " + left);
+        }
+    }
+
     @Test
     void backgroundChildInItsOwnSessionIsKilledToo() throws Exception {
         String script = Scripts.write(dir, "daemon.sh", "setsid sleep 30 > /dev/null 2>&1 &\necho started");

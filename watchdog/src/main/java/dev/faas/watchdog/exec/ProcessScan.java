@@ -13,8 +13,20 @@ import java.util.List;
  * Finds the live processes whose environment holds a given entry, by reading /proc/&lt;pid&gt;/environ. Every process a
  * request starts inherits its mark, so this finds them all, including those re-parented after their parent exited
  * and those that made their own session or process group.
+ * <p>
+ * A process in the middle of an exec reads as having no environment at all (its old memory is gone, its new stack
+ * not yet laid out), so an empty environ of a live process is reported as undecided, for the caller to look again.
  */
 final class ProcessScan {
+    /** What one scan saw: the marked processes, and how many live ones could not be read (mid-exec). */
+    record Found(List<Long> marked, int undecided) {}
+
+    private static final int UNMARKED = 0;
+    private static final int MARKED = 1;
+    private static final int UNDECIDED = 2;
+    /** PF_KTHREAD in /proc/&lt;pid&gt;/stat's flags: kernel threads have no environment and are never ours. */
+    private static final long KERNEL_THREAD = 0x00200000L;
+
     private static final Path PROC = Path.of("/proc");
     /** Probing one pid costs a few microseconds, reading all of /proc about 1 ms on a busy host. */
     private static final long MAX_PROBED_PIDS = 256;
@@ -28,30 +40,39 @@ final class ProcessScan {
      * @param recent true when the run began moments ago: its processes were then all created after {@code oldest},
      *               so only pids from it up to the last one allocated need a look, unless pids wrapped
      */
-    static List<Long> marked(byte[] entry, long oldest, boolean recent) {
+    static Found marked(byte[] entry, long oldest, boolean recent) {
         long last = recent ? lastAllocatedPid() : -1;
         List<Long> found = new ArrayList<>(2);
+        int undecided = 0;
         byte[] buf = new byte[4096];
         if (last >= oldest && last - oldest < MAX_PROBED_PIDS) {
             for (long pid = oldest; pid <= last; pid++) {
                 // a stat without an exception for the many pids that do not exist (or are threads' ids: harmless)
-                if (new File("/proc/" + pid).exists() && hasEntry(pid, entry, buf)) {
-                    found.add(pid);
+                if (new File("/proc/" + pid).exists()) {
+                    int verdict = inspect(pid, entry, buf);
+                    if (verdict == MARKED) {
+                        found.add(pid);
+                    } else if (verdict == UNDECIDED) {
+                        undecided++;
+                    }
                 }
             }
-            return found;
+            return new Found(found, undecided);
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
             for (Path e : entries) {
                 long pid = parsePid(e.getFileName().toString());
-                if (pid > 0 && hasEntry(pid, entry, buf)) {
+                int verdict = pid > 0 ? inspect(pid, entry, buf) : UNMARKED;
+                if (verdict == MARKED) {
                     found.add(pid);
+                } else if (verdict == UNDECIDED) {
+                    undecided++;
                 }
             }
         } catch (IOException e) {
             // /proc unreadable: nothing can be found; callers still kill the main process and its live descendants
         }
-        return found;
+        return new Found(found, undecided);
     }
 
     /** The fifth field of /proc/loadavg, in this pid namespace; -1 when unreadable. */
@@ -75,8 +96,11 @@ final class ProcessScan {
         return end > 0 ? pid : -1;
     }
 
-    /** A zombie's or another user's environ reads as empty or fails: neither counts (neither can be killed by us). */
-    private static boolean hasEntry(long pid, byte[] entry, byte[] buf) {
+    /**
+     * Another user's environ cannot be opened: not ours (we could not kill it anyway). An empty one is a zombie's, a
+     * kernel thread's, or a process's in the middle of an exec: only the last is undecided.
+     */
+    private static int inspect(long pid, byte[] entry, byte[] buf) {
         int length = 0;
         try (FileInputStream in = new FileInputStream("/proc/" + pid + "/environ")) {
             for (int n; (n = in.read(buf, length, buf.length - length)) > 0; ) {
@@ -89,9 +113,32 @@ final class ProcessScan {
                 }
             }
         } catch (IOException e) {
+            return UNMARKED;
+        }
+        if (length == 0) {
+            return isLiveUserProcess(pid) ? UNDECIDED : UNMARKED;
+        }
+        return containsEntry(buf, length, entry) ? MARKED : UNMARKED;
+    }
+
+    /** From /proc/&lt;pid&gt;/stat: not a zombie, not being reaped, not a kernel thread. */
+    static boolean isLiveUserProcess(long pid) {
+        String stat;
+        try {
+            stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        } catch (IOException e) {
+            return false; // gone
+        }
+        // pid (comm) state ppid pgrp session tty_nr tpgid flags ...; comm may hold spaces and parentheses
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 8);
+        if (fields.length < 7 || fields[0].equals("Z") || fields[0].equals("X")) {
             return false;
         }
-        return containsEntry(buf, length, entry);
+        try {
+            return (Long.parseLong(fields[6]) & KERNEL_THREAD) == 0;
+        } catch (NumberFormatException e) {
+            return true;
+        }
     }
 
     /** True when {@code entry} is one whole NUL-separated entry of the environ block. */

@@ -58,17 +58,31 @@ final class ProcessTree {
         }
     }
 
-    /** Repeats until a scan finds none: a marked process may fork between a scan and its kill. */
+    /**
+     * Repeats until a scan finds none: a marked process may fork between a scan and its kill, and a child that is
+     * still exec'ing when its parent exits cannot be read for a moment (then the next scan waits a little).
+     */
     private void sweep() {
         boolean recent = System.nanoTime() - startNanos < RECENT_NANOS;
         for (int i = 0; i < MAX_SWEEPS; i++) {
-            List<Long> marked = ProcessScan.marked(entry, main.pid(), recent);
-            if (marked.isEmpty()) {
+            ProcessScan.Found found = ProcessScan.marked(entry, main.pid(), recent);
+            if (found.marked().isEmpty() && found.undecided() == 0) {
                 return;
             }
-            for (long pid : marked) {
+            for (long pid : found.marked()) {
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
+            if (found.marked().isEmpty()) {
+                pause(Math.min(1L << i, 8));
+            }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

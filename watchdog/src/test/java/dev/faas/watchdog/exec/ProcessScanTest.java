@@ -27,6 +27,27 @@ class ProcessScanTest {
     }
 
     @Test
+    void kernelThreadsAndTheDeadAreNotLiveUserProcessesButWeAre() throws Exception {
+        assertTrue(ProcessScan.isLiveUserProcess(ProcessHandle.current().pid()));
+        long kthreadd;
+        try (var pids = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+            kthreadd = pids.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .filter(p -> readQuietly(p.resolve("comm")).equals("kthreadd\n"))
+                    .mapToLong(p -> Long.parseLong(p.getFileName().toString())).findFirst().orElseThrow();
+        }
+        assertFalse(ProcessScan.isLiveUserProcess(kthreadd), "kthreadd is a kernel thread");
+        assertFalse(ProcessScan.isLiveUserProcess(Integer.MAX_VALUE), "no such process");
+    }
+
+    private static String readQuietly(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    @Test
     void lastAllocatedPidIsAtLeastOurOwn() {
         assertTrue(ProcessScan.lastAllocatedPid() >= ProcessHandle.current().pid());
     }
@@ -40,11 +61,11 @@ class ProcessScanTest {
         Process leader = builder.start();
         try {
             Thread.sleep(300);
-            List<Long> recent = ProcessScan.marked(mark, leader.pid(), true);
+            List<Long> recent = ProcessScan.marked(mark, leader.pid(), true).marked();
             assertEquals(4, recent.size(), "sh, its two sleeps and the one in its own session: " + recent);
-            assertEquals(recent, ProcessScan.marked(mark, leader.pid(), false));
+            assertEquals(recent, ProcessScan.marked(mark, leader.pid(), false).marked());
         } finally {
-            for (long pid : ProcessScan.marked(mark, leader.pid(), false)) {
+            for (long pid : ProcessScan.marked(mark, leader.pid(), false).marked()) {
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
