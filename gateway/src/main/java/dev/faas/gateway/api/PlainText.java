@@ -14,9 +14,8 @@ public final class PlainText {
         exchange.getResponseSender().send(message + "\n");
     }
 
-    /** 413, closing the connection afterwards: the unread rest of the body must not be taken for a next request. */
+    /** 413; whether the connection stays is up to {@link BodyLimit} (it drops a body of reasonable size first). */
     public static void tooLarge(HttpServerExchange exchange, long maxBody) {
-        exchange.setPersistent(false);
         send(exchange, 413, "request body is larger than max_body (" + maxBody + " bytes)");
     }
 

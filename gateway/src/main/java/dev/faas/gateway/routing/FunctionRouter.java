@@ -1,5 +1,6 @@
 package dev.faas.gateway.routing;
 
+import dev.faas.gateway.api.BodyLimit;
 import dev.faas.gateway.api.PlainText;
 import io.undertow.server.Connectors;
 import io.undertow.server.HttpHandler;
@@ -87,7 +88,7 @@ public final class FunctionRouter implements HttpHandler {
     }
 
     private void tooLargeOrBroken(HttpServerExchange exchange, IOException error) {
-        if (error instanceof io.undertow.server.RequestTooBigException) {
+        if (BodyLimit.exceeded(exchange)) { // the receiver may report the failed read in other words
             PlainText.tooLarge(exchange, maxBody);
         } else {
             exchange.setPersistent(false);

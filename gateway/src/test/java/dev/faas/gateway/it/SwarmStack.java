@@ -97,8 +97,15 @@ final class SwarmStack implements AutoCloseable {
         }
     }
 
+    /** The gateway's log is kept in target/ (beside the failsafe reports): a failure there is explained by it. */
     @Override
     public void close() {
+        try {
+            Files.writeString(Path.of("target", name + "-gateway.log"),
+                    Cli.quietly("docker", "service", "logs", "--timestamps", name + "_gateway"));
+        } catch (IOException e) {
+            // the log is a help, not a result
+        }
         Cli.quietly("docker", "stack", "rm", name);
         // The network goes once its tasks are gone; wait briefly so the next run starts clean.
         for (int i = 0; i < 60; i++) {

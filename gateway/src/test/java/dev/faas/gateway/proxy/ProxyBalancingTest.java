@@ -15,6 +15,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.undertow.Undertow;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
+import java.io.UncheckedIOException;
+import java.io.OutputStream;
+import java.io.InputStreamReader;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,6 +30,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -221,6 +227,78 @@ class ProxyBalancingTest {
         // Neither left waiting for more nor handed the first 64k as if they were the whole body.
         assertTrue(upstreamRead.get(2, TimeUnit.SECONDS).startsWith("read failed"), upstreamRead.getNow(""));
         assertEquals(413, postChunked("/", 256 * 1024).statusCode(), "an Alexa body is limited the same way");
+    }
+
+    /**
+     * A caller that writes its whole body before reading (as most clients do) must get the 413, not a connection
+     * reset: answering and closing while the body is still arriving makes the kernel reset the connection, and the
+     * reset discards the answer on the caller's side. Once the body is read, the connection serves the next call.
+     */
+    @Test
+    void aBodyOverMaxBodyIs413ToACallerStillSendingItAndTheConnectionLives() throws Exception {
+        startGateway("f=" + upstream("a", 200, 0), Map.of("max_body", "64k"));
+        byte[] body = new byte[256 * 1024];
+        ByteArrayOutputStream chunked = new ByteArrayOutputStream();
+        for (int at = 0; at < body.length; at += 8192) {
+            chunked.write("2000\r\n".getBytes(StandardCharsets.US_ASCII));
+            chunked.write(body, at, 8192);
+            chunked.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        chunked.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        for (int i = 0; i < 15; i++) {
+            for (String path : List.of("/function/f", "/")) {
+                assertTooLargeThenServed(path, "Content-Length: " + body.length, body, true, path + " declared, try " + i);
+            }
+            assertTooLargeThenServed("/", "Transfer-Encoding: chunked", chunked.toByteArray(), true,
+                    "/ chunked, try " + i);
+            // The proxy gives up the body it was streaming to the function: the connection closes after the 413.
+            assertTooLargeThenServed("/function/f", "Transfer-Encoding: chunked", chunked.toByteArray(), false,
+                    "/function/f chunked, try " + i);
+        }
+    }
+
+    private void assertTooLargeThenServed(String path, String framing, byte[] body, boolean reused, String what)
+            throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(5000);
+            CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+                try {
+                    OutputStream out = s.getOutputStream();
+                    out.write(("POST " + path + " HTTP/1.1\r\nHost: x\r\n" + framing + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.write(body);
+                    out.write("GET /function/f HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            assertEquals("HTTP/1.1 413 Request Entity Too Large", in.readLine(), what);
+            if (!reused) {
+                return;
+            }
+            sent.get(5, TimeUnit.SECONDS);
+            String line;
+            while ((line = in.readLine()) != null && !line.startsWith("HTTP/1.1 ")) {
+                // the rest of the 413
+            }
+            assertEquals("HTTP/1.1 200 OK", line, "the next request on the same connection: " + what);
+        }
+    }
+
+    @Test
+    void aBodyFarOverMaxBodyOrNotSentYetIs413AndTheConnectionCloses() throws Exception {
+        startGateway("f=" + upstream("a", 200, 0), Map.of("max_body", "64k"));
+        for (String framing : List.of("Content-Length: 100000000", "Content-Length: 100000\r\nExpect: 100-continue")) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write(("POST /function/f HTTP/1.1\r\nHost: x\r\n" + framing + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                assertTrue(answer.startsWith("HTTP/1.1 413 "), framing + ": " + answer);
+                assertTrue(answer.contains("Connection: close"), framing + ": " + answer);
+            }
+        }
     }
 
     @Test
