@@ -38,6 +38,9 @@ final class UpstreamErrors implements DefaultResponseListener {
         }
         int status = exchange.getStatusCode();
         if (status == 504) {
+            // The call stays open upstream until the function ends, and then Undertow closes the caller's connection
+            // of that call: were it kept alive, it would be cut under whatever call the caller sent next.
+            exchange.setPersistent(false);
             LOG.info("event=upstream_timeout function={} timeout={}", function, timeout);
             PlainText.send(exchange, 504, "function \"" + function + "\" did not answer within " + timeout.toSeconds() + " s");
             return true;

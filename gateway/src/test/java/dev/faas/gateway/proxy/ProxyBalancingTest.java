@@ -327,6 +327,23 @@ class ProxyBalancingTest {
         assertTrue(ms >= 450 && ms < 2000, "answered after " + ms + " ms");
     }
 
+    /**
+     * The timed-out call stays open upstream until the function ends; when it ends, Undertow closes the caller's
+     * connection of that call. Kept alive, that connection would by then carry the caller's next calls, and one of
+     * them would get no answer at all: so a 504 closes its connection.
+     */
+    @Test
+    void callsAfterA504OnTheSameConnectionAreAnsweredWhenTheSlowFunctionFinallyEnds() throws Exception {
+        startGateway("slow=" + upstream("slow", 200, 1000) + ";fast=" + upstream("fast", 200, 0));
+        assertEquals(504, call("slow").statusCode());
+        long until = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+        int calls = 0;
+        while (System.nanoTime() < until) {
+            assertEquals(200, call("fast").statusCode(), "call " + calls);
+            calls++;
+        }
+    }
+
     @Test
     void aFunctionsOwnErrorPassesThroughUnchanged() throws Exception {
         startGateway("f=" + upstream("busy", 503, 0));
