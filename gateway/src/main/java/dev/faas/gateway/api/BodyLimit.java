@@ -20,7 +20,7 @@ import org.xnio.conduits.StreamSourceConduit;
  * Undertow's own limit cannot be used for them: its chunked decoder closes the client's connection when the limit
  * is passed (no 413 can be sent) and reports the body as ended, so a proxied function would get a truncated body
  * as if it were whole. Here the read that passes the limit runs the exchange's {@link #onExceeded} action (the
- * proxy resets its upstream connection, so the function sees its request cut off) and fails with
+ * proxy resets its upstream connection, so the function sees its request cut off) or fails with
  * {@link RequestTooBigException}, leaving the caller's connection alone: the caller gets 413 (see
  * {@link #exceeded}). So the server itself runs without a limit and {@link #guard} applies max_body to every request.
  * <p>
@@ -85,11 +85,19 @@ public final class BodyLimit implements ConduitWrapper<StreamSourceConduit> {
         return new Counted(factory.create(), exchange, maxBody, drain);
     }
 
+    /**
+     * Counts a body as it is read. The read that passes the limit hands nothing on: a proxied body gets its upstream
+     * request aborted (from the IO thread's queue, not from inside this read) and sees no more data; any other reader
+     * gets {@link RequestTooBigException}. From then on what arrives is dropped, so the 413 can be answered and the
+     * connection used again, up to the drain limit, past which the connection is given up.
+     */
     private static final class Counted extends AbstractStreamSourceConduit<StreamSourceConduit> {
         private final HttpServerExchange exchange;
         private final long drain;
+        /** What may still be read; negative once past the limit, by how much. */
         private long allowed;
-        private boolean exceeded;
+        /** Where dropped bytes go, once past the limit. */
+        private ByteBuffer dropped;
 
         Counted(StreamSourceConduit next, HttpServerExchange exchange, long maxBody, long drain) {
             super(next);
@@ -100,49 +108,89 @@ public final class BodyLimit implements ConduitWrapper<StreamSourceConduit> {
 
         @Override
         public int read(ByteBuffer dst) throws IOException {
-            return (int) count(super.read(dst));
+            if (dropped != null) {
+                return (int) drop();
+            }
+            int before = dst.position();
+            int n = super.read(dst);
+            if (passes(n)) {
+                dst.position(before);
+                return (int) exceeded();
+            }
+            return n;
         }
 
         @Override
         public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-            return count(super.read(dsts, offset, length));
+            if (dropped != null) {
+                return drop();
+            }
+            int[] before = new int[length];
+            for (int i = 0; i < length; i++) {
+                before[i] = dsts[offset + i].position();
+            }
+            long n = super.read(dsts, offset, length);
+            if (passes(n)) {
+                for (int i = 0; i < length; i++) {
+                    dsts[offset + i].position(before[i]);
+                }
+                return exceeded();
+            }
+            return n;
         }
 
+        /** At most one byte past the limit is transferred before the limit is seen. */
         @Override
         public long transferTo(long position, long count, FileChannel target) throws IOException {
-            return count(super.transferTo(position, Math.min(count, budget()), target));
+            if (dropped != null) {
+                return drop();
+            }
+            long n = super.transferTo(position, Math.min(count, allowed + 1), target);
+            return passes(n) ? exceeded() : n;
         }
 
         @Override
         public long transferTo(long count, ByteBuffer throughBuffer, StreamSinkChannel target) throws IOException {
-            return count(super.transferTo(Math.min(count, budget()), throughBuffer, target));
+            if (dropped != null) {
+                return drop();
+            }
+            long n = super.transferTo(Math.min(count, allowed + 1), throughBuffer, target);
+            return passes(n) ? exceeded() : n;
         }
 
-        /** One byte more than may still be read, so the read that passes the limit is seen. */
-        private long budget() {
-            return Math.max(1, (exceeded ? drain + allowed : allowed) + 1);
-        }
-
-        /** The read that passes max_body fails once; later reads (the drain after the 413) pass, up to its limit. */
-        private long count(long read) throws RequestTooBigException {
+        private boolean passes(long read) {
             if (read <= 0) {
-                return read;
+                return false;
             }
             allowed -= read;
-            if (exceeded && -allowed > drain) {
-                exchange.setPersistent(false);
+            return allowed < 0;
+        }
+
+        private long exceeded() throws RequestTooBigException {
+            exchange.putAttachment(EXCEEDED, Boolean.TRUE);
+            dropped = ByteBuffer.allocate(8192);
+            Runnable action = exchange.getAttachment(ON_EXCEEDED);
+            if (action == null) {
                 throw new RequestTooBigException();
             }
-            if (allowed < 0 && !exceeded) {
-                exceeded = true;
-                exchange.putAttachment(EXCEEDED, Boolean.TRUE);
-                Runnable action = exchange.getAttachment(ON_EXCEEDED);
-                if (action != null) {
-                    action.run();
+            exchange.getIoThread().execute(action);
+            return 0;
+        }
+
+        /** Reads and drops all that is there: 0 when that was all for now, -1 at the body's end. */
+        private long drop() throws IOException {
+            while (true) {
+                dropped.clear();
+                int n = super.read(dropped);
+                if (n <= 0) {
+                    return n;
                 }
-                throw new RequestTooBigException();
+                allowed -= n;
+                if (-allowed > drain) {
+                    exchange.setPersistent(false);
+                    throw new RequestTooBigException();
+                }
             }
-            return read;
         }
     }
 }

@@ -31,8 +31,6 @@ final class UpstreamErrors implements DefaultResponseListener {
     @Override
     public boolean handleDefaultResponse(HttpServerExchange exchange) {
         if (BodyLimit.exceeded(exchange)) {
-            // The proxy gave up the body it was streaming: nothing can drain the rest, so the connection closes.
-            exchange.setPersistent(false);
             PlainText.tooLarge(exchange, maxBody);
             return true;
         }
