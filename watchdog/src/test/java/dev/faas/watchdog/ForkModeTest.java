@@ -2,6 +2,7 @@ package dev.faas.watchdog;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -105,7 +106,25 @@ class ForkModeTest {
     @Test
     void cgiHeadersFalsePassesNoRequestEnvironment() throws Exception {
         try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", "env", "cgi_headers", "false"), dir)) {
-            assertTrue(!w.post("x").body().contains("Http_Method"));
+            HttpResponse<String> r = w.post("x");
+            assertEquals(200, r.statusCode());
+            assertFalse(r.body().contains("Http_Method"), r.body());
+        }
+    }
+
+    /** No environment can hold a NUL: such a header or path is left out, and the function still runs. */
+    @Test
+    void aNulInAHeaderOrThePathLeavesThatEntryOutInsteadOfFailingTheCall() throws Exception {
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", "env"), dir);
+             java.net.Socket s = new java.net.Socket("127.0.0.1", w.port())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(("POST /a%00b HTTP/1.1\r\nHost: x\r\nX-Bad: a\0b\r\nX-Good: yes\r\n"
+                    + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+            assertTrue(answer.contains("Http_X_Good=yes\n"), answer);
+            assertFalse(answer.contains("Http_X_Bad"), answer);
+            assertFalse(answer.contains("Http_Path"), answer);
         }
     }
 

@@ -59,6 +59,8 @@ public final class FunctionRunner {
             process = builder(env, tree.id()).start();
         } catch (StartProblem | IOException e) {
             return new Outcome.StartFailed(e.getMessage());
+        } catch (IllegalArgumentException e) { // an environment entry the OS cannot take (CgiEnvironment drops those)
+            return new Outcome.StartFailed("invalid environment: " + e.getMessage());
         }
         tree.started(process);
         running.add(tree);

@@ -22,16 +22,26 @@ public final class CgiEnvironment {
         for (Map.Entry<String, List<String>> header : headers.entrySet()) {
             List<String> values = header.getValue();
             if (!values.isEmpty()) {
-                env.put("Http_" + canonicalName(header.getKey()).replace('-', '_'), values.get(0));
+                put(env, "Http_" + canonicalName(header.getKey()).replace('-', '_'), values.get(0));
             }
         }
-        env.put("Http_Method", method);
-        env.put("Http_Path", path);
-        env.put("Http_Query", rawQuery == null ? "" : rawQuery);
+        put(env, "Http_Method", method);
+        put(env, "Http_Path", path);
+        put(env, "Http_Query", rawQuery == null ? "" : rawQuery);
         String host = firstValue(headers, "Host");
-        env.put("Http_Host", host == null ? "" : host);
+        put(env, "Http_Host", host == null ? "" : host);
         env.put("Http_Content_Length", Long.toString(contentLength));
         return env;
+    }
+
+    /**
+     * An environment cannot hold a NUL anywhere or an '=' in a name (the process could not be started at all), so
+     * such an entry, which only a hostile or broken client sends (a decoded %00 in the path, say), is left out.
+     */
+    private static void put(Map<String, String> env, String name, String value) {
+        if (name.indexOf('\0') < 0 && name.indexOf('=') < 0 && value.indexOf('\0') < 0) {
+            env.put(name, value);
+        }
     }
 
     /** Go's canonical header form, which the classic names used: "x-custom-HEADER" → "X-Custom-Header". */
