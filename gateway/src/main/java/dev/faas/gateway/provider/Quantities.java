@@ -1,6 +1,7 @@
 package dev.faas.gateway.provider;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Locale;
 
 /**
@@ -41,7 +42,13 @@ public final class Quantities {
             BigDecimal cores = v.endsWith("m")
                     ? new BigDecimal(v.substring(0, v.length() - 1)).movePointLeft(3)
                     : new BigDecimal(v);
-            long nanos = cores.movePointRight(9).longValue();
+            // An exponent such as 1e999999999 would make BigDecimal build a number of a billion digits: bound the
+            // magnitude (up to 999,999 cores, down to a nanocore) before any rounding.
+            int integerDigits = cores.precision() - cores.scale();
+            if (integerDigits > 6 || integerDigits < -9) {
+                throw new ArithmeticException();
+            }
+            long nanos = cores.movePointRight(9).setScale(0, RoundingMode.DOWN).longValueExact();
             if (nanos <= 0) {
                 throw new ArithmeticException();
             }

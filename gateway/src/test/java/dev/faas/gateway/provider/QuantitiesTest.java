@@ -2,6 +2,9 @@ package dev.faas.gateway.provider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
@@ -31,5 +34,19 @@ class QuantitiesTest {
         assertEquals(2_000_000_000L, Quantities.nanoCpus("2"));
         assertThrows(IllegalArgumentException.class, () -> Quantities.nanoCpus("half"));
         assertThrows(IllegalArgumentException.class, () -> Quantities.nanoCpus("0"));
+        assertEquals(333_333_333L, Quantities.nanoCpus("0.3333333333"), "finer than a nanocore is cut off");
+    }
+
+    /** A deploy request must not be able to make the gateway compute a number of a billion digits. */
+    @Test
+    void hugeOrTinyExponentsAreRefusedAtOnce() {
+        assertTimeoutPreemptively(Duration.ofSeconds(1), () -> {
+            for (String bad : new String[] {"1e999999999", "1e-999999999", "1e7", "1e-10"}) {
+                assertThrows(IllegalArgumentException.class, () -> Quantities.nanoCpus(bad), bad);
+            }
+            for (String bad : new String[] {"1e999999999", "1e-999999999", "1e999999999m"}) {
+                assertThrows(IllegalArgumentException.class, () -> Quantities.memoryBytes(bad), bad);
+            }
+        });
     }
 }
