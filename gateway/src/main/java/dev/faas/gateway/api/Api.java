@@ -14,6 +14,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.PathTemplateMatch;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,11 +37,20 @@ public final class Api {
     }
 
     public static HttpHandler blocking(Call call) {
+        return blocking(call, null);
+    }
+
+    /** The same on threads of {@code executor} (null: Undertow's worker pool). */
+    public static HttpHandler blocking(Call call, Executor executor) {
         return new HttpHandler() {
             @Override
             public void handleRequest(HttpServerExchange exchange) throws Exception {
                 if (exchange.isInIoThread()) {
-                    exchange.dispatch(this);
+                    if (executor == null) {
+                        exchange.dispatch(this);
+                    } else {
+                        exchange.dispatch(executor, this);
+                    }
                     return;
                 }
                 exchange.startBlocking();
@@ -56,6 +66,12 @@ public final class Api {
                     if (!exchange.isResponseStarted()) {
                         PlainText.send(exchange, status(e.reason()), e.getMessage());
                     }
+                } catch (RuntimeException e) {
+                    // A bug: one log line here, and never a stack trace (nor Undertow's empty 500) to the caller.
+                    LOG.error("event=management_error path={} error=\"{}\"", exchange.getRequestPath(), e.toString());
+                    if (!exchange.isResponseStarted()) {
+                        PlainText.send(exchange, 500, "internal error; the gateway's log has the details");
+                    }
                 }
             }
         };
@@ -67,6 +83,7 @@ public final class Api {
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
             case UNSUPPORTED -> 501;
+            case TOO_MANY -> 429;
             case UNAVAILABLE -> 503;
             case FAILED -> 500;
         };

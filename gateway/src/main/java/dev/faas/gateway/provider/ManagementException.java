@@ -13,8 +13,10 @@ public final class ManagementException extends Exception {
         NOT_FOUND,
         /** the name is taken, or the thing is in use (409) */
         CONFLICT,
-        /** the orchestrator cannot do this at all (405 for immutable things, 501 for a provider without it) */
+        /** the orchestrator cannot do this at all (501) */
         UNSUPPORTED,
+        /** too many such calls at once (429) */
+        TOO_MANY,
         /** the orchestrator cannot be reached (503) */
         UNAVAILABLE,
         /** the orchestrator refused for another reason (500) */
