@@ -21,6 +21,8 @@ import org.xnio.StreamConnection;
  */
 final class FunctionProxyClient implements ProxyClient {
     static final AttachmentKey<LoadBalancingProxyClient> BALANCER = AttachmentKey.create(LoadBalancingProxyClient.class);
+    /** Set when every upstream connection was busy and the wait queue full: a busy function, not an unreachable one. */
+    static final AttachmentKey<Boolean> QUEUE_FULL = AttachmentKey.create(Boolean.class);
 
     @Override
     public ProxyTarget findTarget(HttpServerExchange exchange) {
@@ -31,13 +33,37 @@ final class FunctionProxyClient implements ProxyClient {
     @Override
     public void getConnection(ProxyTarget target, HttpServerExchange exchange, ProxyCallback<ProxyConnection> callback,
                               long timeout, TimeUnit timeUnit) {
-        ProxyCallback<ProxyConnection> next = BodyLimit.isStreamed(exchange) ? new AbortWhenTooLarge(callback) : callback;
+        ProxyCallback<ProxyConnection> noted = new NoteWhenQueueFull(callback);
+        ProxyCallback<ProxyConnection> next = BodyLimit.isStreamed(exchange) ? new AbortWhenTooLarge(noted) : noted;
         exchange.getAttachment(BALANCER).getConnection(target, exchange, next, timeout, timeUnit);
     }
 
     @Override
     public List<ProxyTarget> getAllTargets() {
         return List.of();
+    }
+
+    private record NoteWhenQueueFull(ProxyCallback<ProxyConnection> next) implements ProxyCallback<ProxyConnection> {
+        @Override
+        public void completed(HttpServerExchange exchange, ProxyConnection connection) {
+            next.completed(exchange, connection);
+        }
+
+        @Override
+        public void failed(HttpServerExchange exchange) {
+            next.failed(exchange);
+        }
+
+        @Override
+        public void couldNotResolveBackend(HttpServerExchange exchange) {
+            next.couldNotResolveBackend(exchange);
+        }
+
+        @Override
+        public void queuedRequestFailed(HttpServerExchange exchange) {
+            exchange.putAttachment(QUEUE_FULL, Boolean.TRUE);
+            next.queuedRequestFailed(exchange);
+        }
     }
 
     /**

@@ -21,17 +21,25 @@ final class UpstreamErrors implements DefaultResponseListener {
     private final String function;
     private final Duration timeout;
     private final long maxBody;
+    private final int queue;
 
     UpstreamErrors(String function, GatewayConfig config) {
         this.function = function;
         this.timeout = config.upstreamTimeout();
         this.maxBody = config.maxBody();
+        this.queue = config.upstreamQueue();
     }
 
     @Override
     public boolean handleDefaultResponse(HttpServerExchange exchange) {
         if (BodyLimit.exceeded(exchange)) {
             PlainText.tooLarge(exchange, maxBody);
+            return true;
+        }
+        if (exchange.getAttachment(FunctionProxyClient.QUEUE_FULL) != null) {
+            LOG.info("event=upstream_queue_full function={} upstream_queue={}", function, queue);
+            PlainText.send(exchange, 503, "function \"" + function + "\" is busy: every connection to its replicas is in"
+                    + " use and " + queue + " calls already wait (upstream_queue); try again shortly");
             return true;
         }
         int status = exchange.getStatusCode();

@@ -339,6 +339,27 @@ class ProxyBalancingTest {
     }
 
     @Test
+    void callsBeyondTheConnectionsAndTheQueueAre503BusyNot502() throws Exception {
+        startGateway("f=" + upstream("slow", 200, 700), Map.of("io_threads", "1", "upstream_connections", "1",
+                "upstream_queue", "1"));
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/function/f"))
+                    .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        Map<Integer, Integer> statuses = new HashMap<>();
+        for (CompletableFuture<HttpResponse<String>> call : calls) {
+            HttpResponse<String> r = call.get(10, TimeUnit.SECONDS);
+            statuses.merge(r.statusCode(), 1, Integer::sum);
+            if (r.statusCode() == 503) {
+                assertTrue(r.body().contains("is busy"), r.body());
+            }
+        }
+        assertTrue(statuses.getOrDefault(200, 0) >= 2 && statuses.getOrDefault(503, 0) >= 1
+                && statuses.keySet().stream().allMatch(c -> c == 200 || c == 503), statuses.toString());
+    }
+
+    @Test
     void aFunctionsOwnErrorPassesThroughUnchanged() throws Exception {
         startGateway("f=" + upstream("busy", 503, 0));
         HttpResponse<String> r = call("f");

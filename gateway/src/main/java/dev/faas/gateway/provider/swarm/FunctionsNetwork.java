@@ -39,7 +39,8 @@ final class FunctionsNetwork {
         DockerRest.Reply reply = docker.get("/networks?" + DockerRest.filters(
                 "{\"name\":[\"" + configured.replace("\"", "") + "\"],\"driver\":[\"overlay\"]}"));
         if (!reply.ok()) {
-            throw DockerRest.failed("listing networks", reply);
+            // Docker in trouble is not a missing network: the caller keeps routing from what it knows.
+            throw new ManagementException(Reason.UNAVAILABLE, "listing networks: " + reply.message());
         }
         Map<String, String> idsByName = new TreeMap<>();
         reply.body().forEach(n -> idsByName.put(n.path("Name").asText(), n.path("Id").asText()));
