@@ -51,3 +51,5 @@ for dir in sample-functions/*/; do
   [ -f "$dir/Dockerfile" ] || continue
   build "faas/$(basename "$dir")" "$dir"
 done
+# The template as users copy it must build too, not only hello-java made from it.
+build faas/template-java-http templates/java-http

@@ -50,6 +50,17 @@ class CatServiceIT {
         }
     }
 
+    /** Without the lock file the health check asks /_/health itself. */
+    @Test
+    void withSuppressLockTheContainerStillTurnsHealthy() throws Exception {
+        try (GenericContainer<?> cat = container("faas/catservice").withEnv("suppress_lock", "true")) {
+            cat.start();
+            assertEquals("healthy", cat.getCurrentContainerInfo().getState().getHealth().getStatus());
+            assertEquals(1, cat.execInContainer("test", "-e", "/tmp/.lock").getExitCode(), "no lock file");
+            assertEquals("ok", post(cat, "ok").body());
+        }
+    }
+
     @Test
     void backgroundProcessesAreKilledAndReapedAndStopExitsZero() throws Exception {
         try (GenericContainer<?> w = container("faas/watchdog")

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,20 @@ class ForkModeTest {
             }
             assertEquals(body.length, length);
             assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(body), sha.digest());
+        }
+    }
+
+    /** Fork mode holds the output: more than the heap holds is a clear 500, and the watchdog serves on. */
+    @Test
+    void anOutputLargerThanMemoryIsA500ThatSaysSoAndTheNextCallIsServed() throws Exception {
+        byte[] body = new byte[48 * 1024 * 1024];
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", "cat", "write_timeout", "60s",
+                "read_timeout", "60s"), dir, List.of("-Xmx24m"))) {
+            HttpResponse<String> r = w.send(HttpRequest.newBuilder(w.uri("/"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)), HttpResponse.BodyHandlers.ofString());
+            assertEquals(500, r.statusCode());
+            assertTrue(r.body().contains("did not fit in the watchdog's memory"), r.body());
+            assertEquals("still here", w.post("still here").body());
         }
     }
 

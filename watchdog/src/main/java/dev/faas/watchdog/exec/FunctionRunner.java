@@ -67,8 +67,9 @@ public final class FunctionRunner {
         AtomicReference<Outcome> verdict = new AtomicReference<>();
         Guard guard = new Guard(process, tree, verdict);
         boolean ended = false;
+        Future<?> pump = null;
         try {
-            Future<?> pump = feed(process, stdin, tree, verdict);
+            pump = feed(process, stdin, tree, verdict);
             try (InputStream stdout = process.getInputStream()) {
                 output.readFrom(stdout);
             } catch (IOException e) {
@@ -85,6 +86,7 @@ public final class FunctionRunner {
         } finally {
             if (!ended) {
                 tree.killAll(); // e.g. out of memory while holding the output: the request is lost, its tree too
+                finish(pump); // so that nothing reads the request body any more when the caller is answered
             }
             guard.cancel();
             running.remove(tree);

@@ -35,6 +35,11 @@ public final class WatchdogServer {
         System.setProperty("sun.net.httpserver.maxReqTime", wholeSecondsOrOff(config.readTimeout(), 0));
         // From the end of the request body to the end of the response: the process limit plus time to write.
         System.setProperty("sun.net.httpserver.maxRspTime", wholeSecondsOrOff(config.writeTimeout(), 2));
+        // An answer given before the body was read (413, 504, a failed run) is followed by reading the rest of the
+        // body, up to max_body_size: closing with data still arriving makes the kernel reset the connection, which
+        // throws away the answer on the caller's side. The JDK drains only 64 KB by default.
+        long drain = config.maxBodySize() > 0 ? config.maxBodySize() : 64L * 1024 * 1024;
+        System.setProperty("sun.net.httpserver.drainAmount", Long.toString(Math.max(64 * 1024, drain)));
     }
 
     /** @return the port actually bound (differs from the setting when it is 0) */
