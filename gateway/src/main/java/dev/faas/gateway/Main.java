@@ -75,7 +75,13 @@ public final class Main {
         Routes.Management management;
         Namespace namespace = new Namespace(config.functionNamespace());
         if (config.provider().equals("static")) {
-            provider = new StaticProvider(config.staticFunctions());
+            try {
+                provider = new StaticProvider(config.staticFunctions());
+            } catch (IllegalArgumentException e) {
+                LOG.error("event=bad_config problem=\"{}\" action=\"fix static_functions and restart\"", e.getMessage());
+                System.exit(2);
+                return;
+            }
             NoManagement none = new NoManagement();
             management = management(none, none, none, metrics, namespace);
         } else {

@@ -61,7 +61,7 @@ public record GatewayConfig(
         Settings s = new Settings(env);
         return new GatewayConfig(
                 s.integer("port", 8080),
-                s.integer("io_threads", Math.max(2, Runtime.getRuntime().availableProcessors())),
+                s.positive("io_threads", Math.max(2, Runtime.getRuntime().availableProcessors())),
                 s.duration("read_timeout", Duration.ofSeconds(65)),
                 s.duration("write_timeout", Duration.ofSeconds(65)),
                 s.duration("upstream_timeout", Duration.ofSeconds(60)),
@@ -71,9 +71,9 @@ public record GatewayConfig(
                 s.text("functions_network", "functions"),
                 s.integer("function_port", 8080),
                 s.text("static_functions", ""),
-                s.duration("resync_interval", Duration.ofSeconds(5)),
-                s.duration("docker_timeout", Duration.ofSeconds(5)),
-                s.integer("upstream_connections", 32),
+                s.positiveDuration("resync_interval", Duration.ofSeconds(5)),
+                s.positiveDuration("docker_timeout", Duration.ofSeconds(5)),
+                s.positive("upstream_connections", 32),
                 s.integer("upstream_queue", 1000),
                 s.text("function_namespace", "openfaas-fn"),
                 s.oneOf("basic_auth", "false", "true", "false").equals("true"),
@@ -101,6 +101,23 @@ public record GatewayConfig(
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(name + "=" + v + " is not a whole number >= 0 (example: " + fallback + ")");
             }
+        }
+
+        int positive(String name, int fallback) {
+            int n = integer(name, fallback);
+            if (n == 0) {
+                throw new IllegalArgumentException(name + "=0 leaves nothing to work with: use 1 or more (default "
+                        + fallback + ")");
+            }
+            return n;
+        }
+
+        Duration positiveDuration(String name, Duration fallback) {
+            Duration d = duration(name, fallback);
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException(name + " must be longer than 0 (examples: 5s, 500ms)");
+            }
+            return d;
         }
 
         String oneOf(String name, String fallback, String... allowed) {

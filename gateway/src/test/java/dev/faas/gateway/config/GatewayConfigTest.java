@@ -38,4 +38,13 @@ class GatewayConfigTest {
         assertThrows(IllegalArgumentException.class, () -> GatewayConfig.from(Map.of("provider", "k8s")));
         assertThrows(IllegalArgumentException.class, () -> GatewayConfig.from(Map.of("port", "-1")));
     }
+
+    @Test
+    void zeroIsRefusedWhereItWouldStopTheGatewayWorking() {
+        for (String name : new String[] {"io_threads", "upstream_connections", "resync_interval", "docker_timeout"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> GatewayConfig.from(Map.of(name, "0")), name);
+            assertTrue(e.getMessage().startsWith(name), e.getMessage());
+        }
+    }
 }

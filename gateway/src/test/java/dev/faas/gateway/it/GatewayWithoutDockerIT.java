@@ -50,4 +50,17 @@ class GatewayWithoutDockerIT {
         assertTrue(refused.contains("basic-auth-user") && refused.contains("docker secret create"),
                 "says what to create: " + refused);
     }
+
+    @Test
+    void aBadSettingStopsTheGatewayWithOneLineNamingIt() {
+        Cli.requireImages(List.of("faas/gateway"));
+        for (String[] bad : new String[][] {{"upstream_timeout", "soon"}, {"resync_interval", "0"},
+                {"static_functions", "no-equals-sign"}}) {
+            String refused = Cli.quietly("docker", "run", "--rm", "--name", name + "-bad", "--label",
+                    "dev.faas.test=" + name, "-e", "provider=static", "-e", bad[0] + "=" + bad[1], "faas/gateway");
+            assertTrue(refused.contains("failed (2)"), "exits with status 2: " + refused);
+            assertTrue(refused.contains("event=bad_config") && refused.contains(bad[0]), "names it: " + refused);
+            assertTrue(!refused.contains("\tat "), "no stack trace: " + refused);
+        }
+    }
 }
