@@ -6,21 +6,24 @@ import dev.faas.gateway.provider.LogSource;
 import dev.faas.gateway.provider.ManagementException;
 import dev.faas.gateway.provider.ManagementException.Reason;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * A function's logs from Docker's service logs API (every replica's stdout and stderr).
  * <p>
  * Following never holds a Docker stream open: the HTTP client can only close a response by reading it to its end,
  * which a followed stream never reaches, and every held stream would take a connection from the pool discovery
- * shares. So follow reads what is there, then asks again every {@link #POLL_MS} ms for the lines since the newest
- * one it sent (skipping the ones at that instant it already sent).
+ * shares. So follow reads what is there, then asks again every {@link #POLL_MS} ms for the lines since
+ * {@link #OVERLAP} before the newest one it sent, and skips those it sent already: replicas' lines do not reach
+ * Docker's log files in timestamp order, so a line stamped just before the newest one may only show up a poll later.
  */
 public final class SwarmLogs implements LogSource {
     static final long POLL_MS = 1000;
+    static final Duration OVERLAP = Duration.ofSeconds(2);
 
     interface Services {
         JsonNode service(String name) throws ManagementException;
@@ -46,8 +49,11 @@ public final class SwarmLogs implements LogSource {
             private volatile boolean closed;
             private DockerHttpClient.Response response = first;
             private LogFrames frames = new LogFrames(first.getBody(), name);
-            private Instant newest = q.since() == null ? started : q.since();
-            private final Set<String> sentAtNewest = new HashSet<>();
+            /** A poll's lines from before this are not part of the answer (the first read's tail lines are). */
+            private final Instant floor = q.since() == null ? started : q.since();
+            private Instant newest = floor;
+            /** Lines sent within OVERLAP of the newest, by instance, timestamp and text, with their timestamps. */
+            private final Map<String, Instant> sent = new HashMap<>();
             private boolean sentSincePoll;
 
             @Override
@@ -71,8 +77,10 @@ public final class SwarmLogs implements LogSource {
                     if (!q.follow() || !pause()) {
                         return null;
                     }
+                    Instant horizon = newest.minus(OVERLAP);
+                    sent.values().removeIf(t -> t.isBefore(horizon)); // no poll returns those again
                     try {
-                        response = request(id, q.name(), -1, newest);
+                        response = request(id, q.name(), -1, horizon);
                     } catch (ManagementException e) {
                         throw new IOException(e.getMessage());
                     }
@@ -82,7 +90,7 @@ public final class SwarmLogs implements LogSource {
                 return null;
             }
 
-            /** Remembers the newest instant sent; false for a line an earlier read already covered. */
+            /** Remembers what was sent; false for a line sent already, or older than a poll looks back. */
             private boolean isNew(Line line) {
                 Instant at;
                 try {
@@ -90,14 +98,16 @@ public final class SwarmLogs implements LogSource {
                 } catch (DateTimeParseException e) {
                     return true;
                 }
-                String key = line.instance() + ' ' + line.timestamp() + ' ' + line.text();
-                if (at.isAfter(newest)) {
-                    newest = at;
-                    sentAtNewest.clear();
-                } else if (at.isBefore(newest) && response != first) {
+                if (response != first && (at.isBefore(floor) || at.isBefore(newest.minus(OVERLAP)))) {
                     return false;
                 }
-                return !at.equals(newest) || sentAtNewest.add(key);
+                if (sent.putIfAbsent(line.instance() + ' ' + line.timestamp() + ' ' + line.text(), at) != null) {
+                    return false;
+                }
+                if (at.isAfter(newest)) {
+                    newest = at;
+                }
+                return true;
             }
 
             private boolean pause() {
