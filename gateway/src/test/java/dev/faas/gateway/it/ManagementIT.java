@@ -104,6 +104,20 @@ class ManagementIT extends SecuredGateway {
         assertFalse(line.path("instance").asText().isEmpty(), "the replica is named: " + line);
         assertFalse(line.path("timestamp").asText().isEmpty(), line.toString());
         assertTrue(line.path("text").asText().contains(marker), line.toString());
+        String instance = line.path("instance").asText();
+        assertTrue(gw.api("GET", "/system/logs?name=" + fn + "&tail=200&instance=" + instance, null).body()
+                .contains(marker), "instance= keeps the replica's lines");
+        assertFalse(gw.api("GET", "/system/logs?name=" + fn + "&tail=200&instance=" + instance + "-nosuch", null).body()
+                .contains(marker), "instance= drops other replicas' lines");
+        java.time.Instant last = java.time.Instant.EPOCH; // the marker is in two lines: the request, the output
+        for (String l : logs.body().lines().filter(l -> l.contains(marker)).toList()) {
+            java.time.Instant at = java.time.Instant.parse(JSON.readTree(l).path("timestamp").asText());
+            last = at.isAfter(last) ? at : last;
+        }
+        String after = last.plusNanos(1000).toString();
+        HttpResponse<String> since = gw.api("GET", "/system/logs?name=" + fn + "&since=" + after, null);
+        assertEquals(200, since.statusCode(), since.body());
+        assertFalse(since.body().contains(marker), "since= drops earlier lines: " + since.body());
 
         followedLogsShowNewLinesAndClosedStreamsFreeEverything(fn);
 
