@@ -116,6 +116,25 @@ class StackEndToEndIT {
         assertAnsweredBy(stack, gateway.byAlexa("HostnameIntent"));
     }
 
+    /** The intent names the function verbatim, whatever it is; each gets the Alexa JSON as its body. */
+    @Test
+    void anAlexaRequestReachesEverySampleFunctionItNames() throws Exception {
+        StringBuilder failures = new StringBuilder();
+        for (String f : BringUp.FUNCTIONS) {
+            HttpResponse<String> r = gateway.byAlexa(f);
+            boolean reached = switch (f) {
+                case "catservice" -> r.statusCode() == 200 && r.body().contains("\"intent\":{\"name\":\"catservice\"}");
+                // sleep wants a number of seconds, and its own error says so
+                case "sleep" -> r.statusCode() == 500 && r.body().contains("give the seconds to sleep");
+                default -> r.statusCode() == 200;
+            };
+            if (!reached) {
+                failures.append(f).append(": ").append(r.statusCode()).append(' ').append(r.body()).append('\n');
+            }
+        }
+        assertEquals("", failures.toString());
+    }
+
     @Test
     void prometheusCountsTheInvocationsOfEveryFunction() {
         Map<String, Integer> atLeast = new HashMap<>();
