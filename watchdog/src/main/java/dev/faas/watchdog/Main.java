@@ -4,6 +4,7 @@ import dev.faas.watchdog.config.ConfigException;
 import dev.faas.watchdog.config.WatchdogConfig;
 import dev.faas.watchdog.exec.FunctionRunner;
 import dev.faas.watchdog.exec.Programs;
+import dev.faas.watchdog.http.Readiness;
 import dev.faas.watchdog.http.WatchdogServer;
 import dev.faas.watchdog.proxy.HttpMode;
 import java.io.IOException;
@@ -29,16 +30,10 @@ public final class Main {
             System.exit(2);
             return;
         }
-        try {
-            if (config.mode() == WatchdogConfig.Mode.HTTP) {
-                startHttpMode(config);
-            } else {
-                startForkOrStreaming(config);
-            }
-        } catch (IllegalStateException e) {
-            // "Shutdown in progress": SIGTERM came while starting, so nothing is in flight and there is nothing to drain.
-            Log.info("stopped", "during", "start");
-            Runtime.getRuntime().halt(0);
+        if (config.mode() == WatchdogConfig.Mode.HTTP) {
+            startHttpMode(config);
+        } else {
+            startForkOrStreaming(config);
         }
     }
 
@@ -50,9 +45,7 @@ public final class Main {
         try {
             port = server.start();
         } catch (IOException e) {
-            Log.error("cannot listen; is the port free and the address local?", "address", config.bindAddress(),
-                    "port", config.port(), "error", e.getMessage());
-            System.exit(1);
+            cannotStart(config, e);
             return;
         }
         onSigterm(server::drain);
@@ -64,9 +57,7 @@ public final class Main {
         try {
             mode = HttpMode.start(config, pool("watchdog-conn-"));
         } catch (IOException e) {
-            Log.error("cannot listen; is the port free and the address local?", "address", config.bindAddress(),
-                    "port", config.port(), "error", e.getMessage());
-            System.exit(1);
+            cannotStart(config, e);
             return;
         }
         onSigterm(() -> mode.drain(WatchdogServer.drainSeconds(config)));
@@ -74,15 +65,31 @@ public final class Main {
                 "fprocess", String.join(" ", config.command()));
     }
 
+    private static void cannotStart(WatchdogConfig config, IOException e) {
+        if (e instanceof Readiness.LockFileException) {
+            Log.error(e.getMessage());
+        } else {
+            Log.error("cannot listen; is the port free and the address local?", "address", config.bindAddress(),
+                    "port", config.port(), "error", e.getMessage());
+        }
+        System.exit(1);
+    }
+
     private static void onSigterm(Runnable drain) {
-        Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
-            @Override
-            public void run() {
-                drain.run();
-                System.err.flush();
-                Runtime.getRuntime().halt(0); // a drained stop is a clean exit, not the 143 of an unhandled SIGTERM
-            }
-        }, "watchdog-drain"));
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    drain.run();
+                    System.err.flush();
+                    Runtime.getRuntime().halt(0); // a drained stop is a clean exit, not the 143 of an unhandled SIGTERM
+                }
+            }, "watchdog-drain"));
+        } catch (IllegalStateException e) {
+            // "Shutdown in progress": SIGTERM came while starting, so nothing is in flight and there is nothing to drain.
+            Log.info("stopped", "during", "start");
+            Runtime.getRuntime().halt(0);
+        }
     }
 
     private static String mode(WatchdogConfig config) {

@@ -130,10 +130,15 @@ class HttpModeTest {
 
     @Test
     void sigtermDrainsInFlightRequestsThenStopsTheProcess() throws Exception {
-        try (WatchdogProcess w = readyWatchdog(Map.of())) {
+        try (WatchdogProcess w = readyWatchdog(Map.of("max_inflight", "1"))) {
             long upstreamPid = Long.parseLong(pidOf(w.post("x")));
             CompletableFuture<HttpResponse<String>> slow = w.sendAsync(HttpRequest.newBuilder(w.uri("/slow?ms=1000")).GET());
-            Thread.sleep(300);
+            // In flight for sure (a sleep could end before a busy machine even read the request): /_/ready says so.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (get(w, "/_/ready").statusCode() != 429) {
+                assertTrue(System.nanoTime() < deadline, "the slow request never went in flight");
+                Thread.sleep(10);
+            }
             w.sigterm();
             assertEquals(200, slow.get(10, TimeUnit.SECONDS).statusCode(), "the in-flight request finished");
             assertTrue(w.process.waitFor(15, TimeUnit.SECONDS), "the watchdog exited");

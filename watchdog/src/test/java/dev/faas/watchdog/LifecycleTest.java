@@ -83,6 +83,15 @@ class LifecycleTest {
     }
 
     @Test
+    void anUnwritableLockFileStopsAtStartSayingSoNotBlamingThePort() throws Exception {
+        try (WatchdogProcess w = WatchdogProcess.startAndAwaitExit(Map.of("fprocess", "cat"), dir.resolve("missing"))) {
+            assertEquals(1, w.process.exitValue());
+            assertTrue(w.log().contains("cannot write the lock file") && w.log().contains("suppress_lock=true"), w.log());
+            assertFalse(w.log().contains("is the port free"), w.log());
+        }
+    }
+
+    @Test
     void malformedSettingStopsAtStartNamingIt() throws Exception {
         try (WatchdogProcess w = WatchdogProcess.startAndAwaitExit(Map.of("fprocess", "cat", "exec_timeout", "soon"),
                 dir)) {

@@ -25,11 +25,23 @@ public final class Readiness {
         this.upstreamUp = !waitForUpstream;
     }
 
+    /** The lock file cannot be written: not a listening problem, and the start message must say which it is. */
+    public static final class LockFileException extends IOException {
+        LockFileException(Path lockFile, IOException cause) {
+            super("cannot write the lock file " + lockFile + " (" + cause.getMessage() + "): make its directory ($TMPDIR)"
+                    + " writable for the watchdog's user, or set suppress_lock=true", cause);
+        }
+    }
+
     /** Called once the listener accepts connections. */
     public synchronized void markListening() throws IOException {
         listening = true;
         if (upstreamUp && !draining) {
-            writeLock();
+            try {
+                writeLock();
+            } catch (IOException e) {
+                throw new LockFileException(lockFile, e);
+            }
             ready = true;
         }
     }
