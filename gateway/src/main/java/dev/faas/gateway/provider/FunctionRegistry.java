@@ -37,10 +37,6 @@ public final class FunctionRegistry {
         return snapshot.byName.get(name);
     }
 
-    public Function byId(String id) {
-        return snapshot.byId.get(id);
-    }
-
     public List<Function> all() {
         return List.copyOf(snapshot.byId.values());
     }

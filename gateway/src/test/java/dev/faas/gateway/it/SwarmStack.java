@@ -48,7 +48,7 @@ final class SwarmStack implements AutoCloseable {
                     ports: [{target: 8080, published: %d, protocol: tcp, mode: host}]
                     networks: [functions]
                     secrets: [%s]
-                    deploy: {labels: {dev.faas.test: "%s"}}
+                    deploy: {endpoint_mode: dnsrr, labels: {dev.faas.test: "%s"}}
                 """.formatted(network, env, port, String.join(", ", secretNames), name));
         return this;
     }

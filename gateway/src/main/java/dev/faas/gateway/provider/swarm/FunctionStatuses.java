@@ -14,10 +14,6 @@ import java.util.TreeMap;
 final class FunctionStatuses {
     private FunctionStatuses() {}
 
-    static boolean isFunction(JsonNode service) {
-        return "true".equals(service.path("Spec").path("Labels").path(ServiceSpecs.FUNCTION_LABEL).asText());
-    }
-
     static String name(JsonNode service) {
         return SwarmState.functionName(service.path("Spec").path("Name").asText(), service.path("Spec").path("Labels"));
     }
