@@ -33,8 +33,7 @@ final class FunctionProxyClient implements ProxyClient {
     @Override
     public void getConnection(ProxyTarget target, HttpServerExchange exchange, ProxyCallback<ProxyConnection> callback,
                               long timeout, TimeUnit timeUnit) {
-        ProxyCallback<ProxyConnection> noted = new NoteWhenQueueFull(callback);
-        ProxyCallback<ProxyConnection> next = BodyLimit.isStreamed(exchange) ? new AbortWhenTooLarge(noted) : noted;
+        ProxyCallback<ProxyConnection> next = new Watched(callback, BodyLimit.isStreamed(exchange));
         exchange.getAttachment(BALANCER).getConnection(target, exchange, next, timeout, timeUnit);
     }
 
@@ -43,9 +42,19 @@ final class FunctionProxyClient implements ProxyClient {
         return List.of();
     }
 
-    private record NoteWhenQueueFull(ProxyCallback<ProxyConnection> next) implements ProxyCallback<ProxyConnection> {
+    /**
+     * Notes a full upstream queue (a busy function, answered 503, not an unreachable one) and, for a body without a
+     * declared length, resets the upstream connection once the body passes max_body. Closing it the ordinary way
+     * would first end the chunked body cleanly, and the function would take the cut-off body for a whole one; taking
+     * the raw connection over (the client's upgrade call) skips that, and CLOSE_ABORT resets it.
+     */
+    private record Watched(ProxyCallback<ProxyConnection> next, boolean streamed)
+            implements ProxyCallback<ProxyConnection> {
         @Override
         public void completed(HttpServerExchange exchange, ProxyConnection connection) {
+            if (streamed) {
+                BodyLimit.onExceeded(exchange, () -> reset(connection.getConnection()));
+            }
             next.completed(exchange, connection);
         }
 
@@ -62,34 +71,6 @@ final class FunctionProxyClient implements ProxyClient {
         @Override
         public void queuedRequestFailed(HttpServerExchange exchange) {
             exchange.putAttachment(QUEUE_FULL, Boolean.TRUE);
-            next.queuedRequestFailed(exchange);
-        }
-    }
-
-    /**
-     * For a body without a declared length: once it passes max_body, the upstream connection is reset. Closing it
-     * the ordinary way would first end the chunked body cleanly, and the function would take the cut-off body for a
-     * whole one; taking the raw connection over (the client's upgrade call) skips that, and CLOSE_ABORT resets it.
-     */
-    private record AbortWhenTooLarge(ProxyCallback<ProxyConnection> next) implements ProxyCallback<ProxyConnection> {
-        @Override
-        public void completed(HttpServerExchange exchange, ProxyConnection connection) {
-            BodyLimit.onExceeded(exchange, () -> reset(connection.getConnection()));
-            next.completed(exchange, connection);
-        }
-
-        @Override
-        public void failed(HttpServerExchange exchange) {
-            next.failed(exchange);
-        }
-
-        @Override
-        public void couldNotResolveBackend(HttpServerExchange exchange) {
-            next.couldNotResolveBackend(exchange);
-        }
-
-        @Override
-        public void queuedRequestFailed(HttpServerExchange exchange) {
             next.queuedRequestFailed(exchange);
         }
 
