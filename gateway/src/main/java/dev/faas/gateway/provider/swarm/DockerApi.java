@@ -47,7 +47,14 @@ public final class DockerApi implements AutoCloseable {
                 .connectionTimeout(timeout)
                 .responseTimeout(timeout)
                 .build();
-        this.client = DockerClientImpl.getInstance(cfg, http);
+        // The typed client carries the event stream, which is quiet for minutes: a response timeout (enforced over
+        // tcp://) would end it every few seconds. Its other calls get their deadline from call().
+        this.client = DockerClientImpl.getInstance(cfg, new ApacheDockerHttpClient.Builder()
+                .dockerHost(cfg.getDockerHost())
+                .sslConfig(cfg.getSSLConfig())
+                .maxConnections(20)
+                .connectionTimeout(timeout)
+                .build());
         this.timeout = timeout;
     }
 
@@ -114,6 +121,7 @@ public final class DockerApi implements AutoCloseable {
         calls.shutdownNow();
         try {
             client.close();
+            http.close();
         } catch (IOException e) {
             // Closing a socket on the way out: nothing left to do.
         }
