@@ -16,7 +16,7 @@ JAR=watchdog/target/watchdog.jar
 LUA=bench/watchdog-post.lua
 # WATCHDOG_JVM_FLAGS of watchdog/Dockerfile minus the launch mechanism, which is what varies here. (The image also
 # loads an AppCDS archive made at build time; the host JVM here runs without one.)
-JVM_FLAGS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss256k -Xmn1m -XX:MaxRAM=256m -XX:-UsePerfData)
+JVM_FLAGS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss256k -Xmn3m -XX:MaxRAM=256m -XX:-UsePerfData)
 REF_1=812 REF_16=1335   # upstream Go classic watchdog on these machines (issue 2, §6)
 
 say() { printf 'watchdog-fork: %s\n' "$*" >&2; }

@@ -16,7 +16,7 @@ UPSTREAM_PORT=${UPSTREAM_PORT:-18281}
 JAR=watchdog/target/watchdog.jar
 LUA=bench/watchdog-post.lua
 # WATCHDOG_JVM_FLAGS of watchdog/Dockerfile (the image also loads an AppCDS archive; the host JVM runs without one).
-JVM_FLAGS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss256k -Xmn1m -XX:MaxRAM=256m -XX:-UsePerfData)
+JVM_FLAGS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss256k -Xmn3m -XX:MaxRAM=256m -XX:-UsePerfData)
 # of-watchdog 0.9.15 in http mode before a Go echo server, and that server alone (issue 6), idle machine.
 OF_1=3567 OF_16=8751 GO_1=13144 GO_16=54440
 

@@ -29,7 +29,7 @@ import java.util.stream.Stream;
 final class WatchdogProcess implements AutoCloseable {
     /** WATCHDOG_JVM_FLAGS of watchdog/Dockerfile: the tests run the watchdog as the image does (50 MB bodies too). */
     static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-XX:CICompilerCount=1", "-Xss256k", "-Xmn1m", "-XX:MaxRAM=256m", "-XX:-UsePerfData",
+            "-XX:CICompilerCount=1", "-Xss256k", "-Xmn3m", "-XX:MaxRAM=256m", "-XX:-UsePerfData",
             "-Djdk.lang.Process.launchMechanism=VFORK");
     private static final Pattern PORT = Pattern.compile("msg=listening port=(\\d+)");
 

@@ -31,6 +31,8 @@ final class ProcessScan {
     /** Probing one pid costs a few microseconds, reading all of /proc about 1 ms on a busy host. */
     private static final long MAX_PROBED_PIDS = 256;
     private static final int MAX_ENVIRON = 256 * 1024;
+    /** A sweep runs after every request: one buffer per thread, not 4 KB of garbage per call. */
+    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[4096]);
 
     private ProcessScan() {}
 
@@ -44,7 +46,7 @@ final class ProcessScan {
         long last = recent ? lastAllocatedPid() : -1;
         List<Long> found = new ArrayList<>(2);
         int undecided = 0;
-        byte[] buf = new byte[4096];
+        byte[] buf = BUFFER.get();
         if (last >= oldest && last - oldest < MAX_PROBED_PIDS) {
             for (long pid = oldest; pid <= last; pid++) {
                 // a stat without an exception for the many pids that do not exist (or are threads' ids: harmless)
