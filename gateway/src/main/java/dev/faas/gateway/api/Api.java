@@ -83,7 +83,6 @@ public final class Api {
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
             case UNSUPPORTED -> 501;
-            case TOO_MANY -> 429;
             case UNAVAILABLE -> 503;
             case FAILED -> 500;
         };

@@ -143,7 +143,7 @@ public final class BodyLimit implements ConduitWrapper<StreamSourceConduit> {
         @Override
         public long transferTo(long position, long count, FileChannel target) throws IOException {
             if (dropped != null) {
-                return drop();
+                return Math.max(0, drop()); // this variant reports no end: the next read() does
             }
             long n = super.transferTo(position, Math.min(count, allowed + 1), target);
             return passes(n) ? exceeded() : n;

@@ -37,18 +37,19 @@ public final class LogsHandler {
     }
 
     public HttpHandler logs() {
-        return Api.blocking(exchange -> {
+        HttpHandler stream = Api.blocking(this::stream, threads);
+        return exchange -> {
+            // Counted before a thread is taken, so a refused call costs none.
             if (!streams.tryAcquire()) {
-                throw new ManagementException(
-                        ManagementException.Reason.TOO_MANY,
-                        MAX_STREAMS + " log streams are open already; close one or try again later");
+                PlainText.send(exchange, 429, MAX_STREAMS + " log streams are open already; close one or try again later");
+                return;
             }
-            try {
-                stream(exchange);
-            } finally {
+            exchange.addExchangeCompleteListener((done, next) -> {
                 streams.release();
-            }
-        }, threads);
+                next.proceed();
+            });
+            stream.handleRequest(exchange);
+        };
     }
 
     private void stream(HttpServerExchange exchange)

@@ -15,8 +15,6 @@ public final class ManagementException extends Exception {
         CONFLICT,
         /** the orchestrator cannot do this at all (501) */
         UNSUPPORTED,
-        /** too many such calls at once (429) */
-        TOO_MANY,
         /** the orchestrator cannot be reached (503) */
         UNAVAILABLE,
         /** the orchestrator refused for another reason (500) */

@@ -33,8 +33,13 @@ final class FunctionProxyClient implements ProxyClient {
     @Override
     public void getConnection(ProxyTarget target, HttpServerExchange exchange, ProxyCallback<ProxyConnection> callback,
                               long timeout, TimeUnit timeUnit) {
-        ProxyCallback<ProxyConnection> next = new Watched(callback, BodyLimit.isStreamed(exchange));
-        exchange.getAttachment(BALANCER).getConnection(target, exchange, next, timeout, timeUnit);
+        Watched next = new Watched(callback, BodyLimit.isStreamed(exchange));
+        next.asking = true;
+        try {
+            exchange.getAttachment(BALANCER).getConnection(target, exchange, next, timeout, timeUnit);
+        } finally {
+            next.asking = false;
+        }
     }
 
     @Override
@@ -48,10 +53,23 @@ final class FunctionProxyClient implements ProxyClient {
      * would first end the chunked body cleanly, and the function would take the cut-off body for a whole one; taking
      * the raw connection over (the client's upgrade call) skips that, and CLOSE_ABORT resets it.
      */
-    private record Watched(ProxyCallback<ProxyConnection> next, boolean streamed)
-            implements ProxyCallback<ProxyConnection> {
+    private static final class Watched implements ProxyCallback<ProxyConnection> {
+        private final ProxyCallback<ProxyConnection> next;
+        private final boolean streamed;
+        /**
+         * True while the balancer is being asked: a full queue refuses at once. Later the same callback also hears
+         * of waiting calls given up because a replica failed or went away: those are not a busy function.
+         */
+        private boolean asking;
+
+        Watched(ProxyCallback<ProxyConnection> next, boolean streamed) {
+            this.next = next;
+            this.streamed = streamed;
+        }
+
         @Override
         public void completed(HttpServerExchange exchange, ProxyConnection connection) {
+            exchange.removeAttachment(QUEUE_FULL); // a retry on another replica got a connection after all
             if (streamed) {
                 BodyLimit.onExceeded(exchange, () -> reset(connection.getConnection()));
             }
@@ -70,7 +88,9 @@ final class FunctionProxyClient implements ProxyClient {
 
         @Override
         public void queuedRequestFailed(HttpServerExchange exchange) {
-            exchange.putAttachment(QUEUE_FULL, Boolean.TRUE);
+            if (asking) {
+                exchange.putAttachment(QUEUE_FULL, Boolean.TRUE);
+            }
             next.queuedRequestFailed(exchange);
         }
 

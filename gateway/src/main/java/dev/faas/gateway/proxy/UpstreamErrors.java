@@ -36,12 +36,6 @@ final class UpstreamErrors implements DefaultResponseListener {
             PlainText.tooLarge(exchange, maxBody);
             return true;
         }
-        if (exchange.getAttachment(FunctionProxyClient.QUEUE_FULL) != null) {
-            LOG.info("event=upstream_queue_full function={} upstream_queue={}", function, queue);
-            PlainText.send(exchange, 503, "function \"" + function + "\" is busy: every connection to its replicas is in"
-                    + " use and " + queue + " calls already wait (upstream_queue); try again shortly");
-            return true;
-        }
         int status = exchange.getStatusCode();
         if (status == 504) {
             // The call stays open upstream until the function ends, and then Undertow closes the caller's connection
@@ -49,6 +43,12 @@ final class UpstreamErrors implements DefaultResponseListener {
             exchange.setPersistent(false);
             LOG.info("event=upstream_timeout function={} timeout={}", function, timeout);
             PlainText.send(exchange, 504, "function \"" + function + "\" did not answer within " + timeout.toSeconds() + " s");
+            return true;
+        }
+        if (exchange.getAttachment(FunctionProxyClient.QUEUE_FULL) != null) {
+            LOG.info("event=upstream_queue_full function={} upstream_queue={}", function, queue);
+            PlainText.send(exchange, 503, "function \"" + function + "\" is busy: every connection to its replicas is in"
+                    + " use and " + queue + " calls already wait (upstream_queue); try again shortly");
             return true;
         }
         if (status == 503 || status == 500) {

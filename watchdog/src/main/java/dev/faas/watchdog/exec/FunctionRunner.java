@@ -72,6 +72,11 @@ public final class FunctionRunner {
             pump = feed(process, stdin, tree, verdict);
             try (InputStream stdout = process.getInputStream()) {
                 output.readFrom(stdout);
+            } catch (OutOfMemoryError e) {
+                if (output instanceof OutputBuffer held) {
+                    held.discard(); // first, so that the clean-up below has memory to work with
+                }
+                throw e;
             } catch (IOException e) {
                 // Either the tree was killed (the verdict says why) or the output could not be passed on (a streamed
                 // response's caller went away): then nobody reads stdout and the tree must go, or it would block.
@@ -84,12 +89,12 @@ public final class FunctionRunner {
             Outcome killed = verdict.get();
             return killed != null ? killed : new Outcome.Exited(status, System.nanoTime() - start);
         } finally {
+            guard.cancel();
+            running.remove(tree);
             if (!ended) {
                 tree.killAll(); // e.g. out of memory while holding the output: the request is lost, its tree too
                 finish(pump); // so that nothing reads the request body any more when the caller is answered
             }
-            guard.cancel();
-            running.remove(tree);
         }
     }
 

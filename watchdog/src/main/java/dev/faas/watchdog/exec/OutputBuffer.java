@@ -39,6 +39,13 @@ public final class OutputBuffer implements Stdout {
         }
     }
 
+    /** Lets go of what is held (out of memory: the output is lost anyway); size() still tells how much it was. */
+    public void discard() {
+        full.clear();
+        current = new byte[0];
+        used = 0;
+    }
+
     public long size() {
         return size;
     }

@@ -16,6 +16,8 @@ final class ProcessTree {
     private static final AtomicLong RUNS = new AtomicLong();
     private static final String PREFIX = ProcessHandle.current().pid() + ".";
     private static final int MAX_SWEEPS = 10;
+    /** Looks again after 1, 2 and 4 ms for processes caught in the middle of an exec. */
+    private static final int MAX_WAITS = 3;
     /** Past this age a full /proc scan is cheap next to the run, and safe even if pids wrapped meanwhile. */
     private static final long RECENT_NANOS = 1_000_000_000L;
 
@@ -64,16 +66,17 @@ final class ProcessTree {
      */
     private void sweep() {
         boolean recent = System.nanoTime() - startNanos < RECENT_NANOS;
+        int waits = 0;
         for (int i = 0; i < MAX_SWEEPS; i++) {
             ProcessScan.Found found = ProcessScan.marked(entry, main.pid(), recent);
-            if (found.marked().isEmpty() && found.undecided() == 0) {
-                return;
+            if (found.marked().isEmpty() && (found.undecided() == 0 || waits == MAX_WAITS)) {
+                return; // an exec ends within milliseconds; what stays unreadable has no environment at all
             }
             for (long pid : found.marked()) {
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
             if (found.marked().isEmpty()) {
-                pause(Math.min(1L << i, 8));
+                pause(1L << waits++);
             }
         }
     }

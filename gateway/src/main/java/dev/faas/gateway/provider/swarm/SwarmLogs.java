@@ -101,11 +101,13 @@ public final class SwarmLogs implements LogSource {
                 if (response != first && (at.isBefore(floor) || at.isBefore(newest.minus(OVERLAP)))) {
                     return false;
                 }
-                if (sent.putIfAbsent(line.instance() + ' ' + line.timestamp() + ' ' + line.text(), at) != null) {
-                    return false;
-                }
                 if (at.isAfter(newest)) {
                     newest = at;
+                }
+                // Only a followed stream polls again, and a poll looks back OVERLAP: only those lines need keeping.
+                if (q.follow() && !at.isBefore(newest.minus(OVERLAP))
+                        && sent.putIfAbsent(line.instance() + ' ' + line.timestamp() + ' ' + line.text(), at) != null) {
+                    return false;
                 }
                 return true;
             }
