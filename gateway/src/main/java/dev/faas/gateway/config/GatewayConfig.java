@@ -31,6 +31,8 @@ import java.util.Map;
  * @param basicAuth         protect every /system route with basic auth ({@code basic_auth}, false)
  * @param secretMountPath   where the files basic-auth-user and basic-auth-password are ({@code secret_mount_path},
  *                          /run/secrets: Docker secrets)
+ * @param ownContainer      this gateway's container id, which Docker sets as the hostname ({@code HOSTNAME}, empty
+ *                          outside a container): its stack's functions network is preferred
  */
 public record GatewayConfig(
         int port,
@@ -50,7 +52,8 @@ public record GatewayConfig(
         int upstreamQueue,
         String functionNamespace,
         boolean basicAuth,
-        String secretMountPath) {
+        String secretMountPath,
+        String ownContainer) {
 
     public static GatewayConfig fromEnvironment() {
         return from(System.getenv());
@@ -77,7 +80,8 @@ public record GatewayConfig(
                 s.integer("upstream_queue", 1000),
                 s.text("function_namespace", "openfaas-fn"),
                 s.oneOf("basic_auth", "false", "true", "false").equals("true"),
-                s.text("secret_mount_path", "/run/secrets"));
+                s.text("secret_mount_path", "/run/secrets"),
+                s.text("HOSTNAME", ""));
     }
 
     /** Parses one kind of value per method; every error names the variable and shows an example. */

@@ -31,7 +31,7 @@ public final class SwarmManager implements FunctionManager {
     public SwarmManager(DockerApi api, GatewayConfig config) {
         this.docker = new DockerRest(api);
         this.secrets = new SwarmSecrets(docker);
-        this.network = new FunctionsNetwork(docker, config.functionsNetwork(), System.getenv("HOSTNAME"));
+        this.network = new FunctionsNetwork(docker, config.functionsNetwork(), config.ownContainer());
     }
 
     public SwarmSecrets secrets() {

@@ -64,7 +64,7 @@ public final class SwarmProvider implements FunctionProvider {
     public SwarmProvider(DockerApi docker, GatewayConfig config) {
         this.docker = docker;
         this.state = new SwarmState(config.functionPort());
-        this.network = new FunctionsNetwork(new DockerRest(docker), config.functionsNetwork(), System.getenv("HOSTNAME"));
+        this.network = new FunctionsNetwork(new DockerRest(docker), config.functionsNetwork(), config.ownContainer());
         this.resyncInterval = config.resyncInterval();
     }
 
