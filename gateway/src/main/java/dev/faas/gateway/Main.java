@@ -49,8 +49,7 @@ public final class Main {
         try {
             config = GatewayConfig.fromEnvironment();
         } catch (IllegalArgumentException e) {
-            LOG.error("event=bad_config problem=\"{}\" action=\"fix the environment variable and restart\"", e.getMessage());
-            System.exit(2);
+            refuseToStart(e.getMessage(), "fix the environment variable and restart");
             return;
         }
         String version = version();
@@ -66,8 +65,7 @@ public final class Main {
         try {
             credentials = config.basicAuth() ? Credentials.load(Path.of(config.secretMountPath())) : null;
         } catch (IllegalStateException e) {
-            LOG.error("event=bad_config problem=\"{}\"", e.getMessage());
-            System.exit(2);
+            refuseToStart(e.getMessage(), null); // the problem says which secrets to create
             return;
         }
 
@@ -78,8 +76,7 @@ public final class Main {
             try {
                 provider = new StaticProvider(config.staticFunctions());
             } catch (IllegalArgumentException e) {
-                LOG.error("event=bad_config problem=\"{}\" action=\"fix static_functions and restart\"", e.getMessage());
-                System.exit(2);
+                refuseToStart(e.getMessage(), "fix static_functions and restart");
                 return;
             }
             NoManagement none = new NoManagement();
@@ -132,6 +129,16 @@ public final class Main {
         return new Routes.Management(new FunctionsHandler(functions, metrics, namespace),
                 new ScaleHandler(functions, namespace), new SecretsHandler(secrets, namespace),
                 new LogsHandler(logs, namespace), new AlertHandler(functions), new NamespacesHandler(namespace));
+    }
+
+    /** A setting the gateway cannot run with: one log line, exit status 2. */
+    private static void refuseToStart(String problem, String action) {
+        if (action == null) {
+            LOG.error("event=bad_config problem=\"{}\"", problem);
+        } else {
+            LOG.error("event=bad_config problem=\"{}\" action=\"{}\"", problem, action);
+        }
+        System.exit(2);
     }
 
     private static String version() {

@@ -46,11 +46,7 @@ public final class Api {
             @Override
             public void handleRequest(HttpServerExchange exchange) throws Exception {
                 if (exchange.isInIoThread()) {
-                    if (executor == null) {
-                        exchange.dispatch(this);
-                    } else {
-                        exchange.dispatch(executor, this);
-                    }
+                    exchange.dispatch(executor, this); // null: Undertow's worker pool, as dispatch(this) would
                     return;
                 }
                 exchange.startBlocking();

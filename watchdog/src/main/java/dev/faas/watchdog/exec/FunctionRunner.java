@@ -72,11 +72,6 @@ public final class FunctionRunner {
             pump = feed(process, stdin, tree, verdict);
             try (InputStream stdout = process.getInputStream()) {
                 output.readFrom(stdout);
-            } catch (OutOfMemoryError e) {
-                if (output instanceof OutputBuffer held) {
-                    held.discard(); // first, so that the clean-up below has memory to work with
-                }
-                throw e;
             } catch (IOException e) {
                 // Either the tree was killed (the verdict says why) or the output could not be passed on (a streamed
                 // response's caller went away): then nobody reads stdout and the tree must go, or it would block.

@@ -21,29 +21,32 @@ public final class OutputBuffer implements Stdout {
     private int used;
     private long size;
 
-    /** Reads until end of stream. */
+    /**
+     * Reads until end of stream. Out of memory, it lets go of what it held before passing the error on, so that the
+     * caller's clean-up and answer have memory to work with; size() still tells how much it was.
+     */
     @Override
     public void readFrom(InputStream in) throws IOException {
-        while (true) {
-            if (used == current.length) {
-                full.add(current);
-                current = new byte[Math.min(MAX_CHUNK, current.length * 2)];
-                used = 0;
+        try {
+            while (true) {
+                if (used == current.length) {
+                    full.add(current);
+                    current = new byte[Math.min(MAX_CHUNK, current.length * 2)];
+                    used = 0;
+                }
+                int n = in.read(current, used, current.length - used);
+                if (n < 0) {
+                    return;
+                }
+                used += n;
+                size += n;
             }
-            int n = in.read(current, used, current.length - used);
-            if (n < 0) {
-                return;
-            }
-            used += n;
-            size += n;
+        } catch (OutOfMemoryError e) {
+            full.clear();
+            current = new byte[0];
+            used = 0;
+            throw e;
         }
-    }
-
-    /** Lets go of what is held (out of memory: the output is lost anyway); size() still tells how much it was. */
-    public void discard() {
-        full.clear();
-        current = new byte[0];
-        used = 0;
     }
 
     public long size() {

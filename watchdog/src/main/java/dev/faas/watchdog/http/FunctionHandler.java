@@ -70,9 +70,8 @@ public final class FunctionHandler implements HttpHandler {
             outcome = runner.run(env, stdin, output);
         } catch (OutOfMemoryError e) {
             // The output is held until the process ends (its exit status decides the code). The run's tree is gone
-            // (FunctionRunner kills it); dropping the output gives the memory back, and the caller is told why.
+            // (FunctionRunner kills it) and the output let go of (OutputBuffer): the caller is told why.
             long held = output.size();
-            output = null;
             Log.error("function output did not fit in memory; use mode=streaming for large outputs, or give the"
                     + " container more memory", "bytes_held", held);
             Responses.text(exchange, 500, "the function's output did not fit in the watchdog's memory (" + held

@@ -40,22 +40,19 @@ public final class DockerApi implements AutoCloseable {
 
     public DockerApi(Duration timeout) {
         DockerClientConfig cfg = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
-        this.http = new ApacheDockerHttpClient.Builder()
-                .dockerHost(cfg.getDockerHost())
-                .sslConfig(cfg.getSSLConfig())
-                .maxConnections(20)
-                .connectionTimeout(timeout)
-                .responseTimeout(timeout)
-                .build();
+        this.http = connection(cfg, timeout).responseTimeout(timeout).build();
         // The typed client carries the event stream, which is quiet for minutes: a response timeout (enforced over
         // tcp://) would end it every few seconds. Its other calls get their deadline from call().
-        this.client = DockerClientImpl.getInstance(cfg, new ApacheDockerHttpClient.Builder()
+        this.client = DockerClientImpl.getInstance(cfg, connection(cfg, timeout).build());
+        this.timeout = timeout;
+    }
+
+    private static ApacheDockerHttpClient.Builder connection(DockerClientConfig cfg, Duration timeout) {
+        return new ApacheDockerHttpClient.Builder()
                 .dockerHost(cfg.getDockerHost())
                 .sslConfig(cfg.getSSLConfig())
                 .maxConnections(20)
-                .connectionTimeout(timeout)
-                .build());
-        this.timeout = timeout;
+                .connectionTimeout(timeout);
     }
 
     /** The typed client, for calls that need no deadline of their own (event streams) or wrap it in {@link #call}. */
