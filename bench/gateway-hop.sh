@@ -25,6 +25,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 cleanup() {
   docker stack rm "$STACK" >/dev/null 2>&1 || true
   for _ in $(seq 60); do docker network inspect "$NET" >/dev/null 2>&1 || break; sleep 0.5; done
+  # Swarm sometimes keeps the network past the wait (seen on 2026-11-30): remove it outright.
+  docker network rm "$NET" >/dev/null 2>&1 || true
   docker image rm -f "$WARM_IMAGE" >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
