@@ -33,6 +33,8 @@ import java.util.Map;
  *                          /run/secrets: Docker secrets)
  * @param ownContainer      this gateway's container id, which Docker sets as the hostname ({@code HOSTNAME}, empty
  *                          outside a container): its stack's functions network is preferred
+ * @param maxReplicas       ceiling for any function's replicas: deploy labels, scale requests and alerts
+ *                          ({@code max_replicas}, 100); a label above it is refused with 400
  */
 public record GatewayConfig(
         int port,
@@ -53,7 +55,8 @@ public record GatewayConfig(
         String functionNamespace,
         boolean basicAuth,
         String secretMountPath,
-        String ownContainer) {
+        String ownContainer,
+        int maxReplicas) {
 
     public static GatewayConfig fromEnvironment() {
         return from(System.getenv());
@@ -81,7 +84,8 @@ public record GatewayConfig(
                 s.text("function_namespace", "openfaas-fn"),
                 s.oneOf("basic_auth", "false", "true", "false").equals("true"),
                 s.text("secret_mount_path", "/run/secrets"),
-                s.text("HOSTNAME", ""));
+                s.text("HOSTNAME", ""),
+                s.positive("max_replicas", 100));
     }
 
     /** Parses one kind of value per method; every error names the variable and shows an example. */
