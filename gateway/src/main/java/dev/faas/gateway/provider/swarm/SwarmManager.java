@@ -11,6 +11,7 @@ import dev.faas.gateway.scaling.ReplicaBounds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,13 +23,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class SwarmManager implements FunctionManager {
     private static final Logger LOG = LoggerFactory.getLogger(SwarmManager.class);
-    private static final int ATTEMPTS = 4;
+    private static final int ATTEMPTS = 12;
 
     private final DockerRest docker;
     private final SwarmSecrets secrets;
     private final FunctionsNetwork network;
+    private final Consumer<String> changed;
+    private final int maxReplicas;
 
-    public SwarmManager(DockerApi api, GatewayConfig config) {
+    /** @param changed told the id of each service this manager created, changed or removed, before it answers */
+    public SwarmManager(DockerApi api, GatewayConfig config, Consumer<String> changed) {
+        this.changed = changed;
+        this.maxReplicas = config.maxReplicas();
         this.docker = new DockerRest(api);
         this.secrets = new SwarmSecrets(docker);
         this.network = new FunctionsNetwork(docker, config.functionsNetwork(), config.ownContainer());
@@ -64,11 +70,13 @@ public final class SwarmManager implements FunctionManager {
             throw new ManagementException(Reason.CONFLICT, "a function or service named " + d.service()
                     + " exists already: update a function with PUT /system/functions, or delete it first");
         }
+        FunctionsNetwork.Resolved net = network.resolve();
+        requireFreeName(d.service(), "", net);
         requireLocalImage(d.image());
         Map<String, String> secretIds = secrets.ids(d.secrets());
-        int replicas = ReplicaBounds.fromLabels(d.labels()).min();
+        int replicas = ReplicaBounds.fromLabels(d.labels(), maxReplicas).min();
         DockerRest.Reply reply = docker.post("/services/create",
-                ServiceSpecs.create(d, network.id(), secretIds, replicas));
+                ServiceSpecs.create(d, net.id(), secretIds, replicas));
         if (reply.status() == 409) {
             throw new ManagementException(Reason.CONFLICT, "function " + d.service() + " exists already");
         }
@@ -78,12 +86,14 @@ public final class SwarmManager implements FunctionManager {
         if (!reply.ok()) {
             throw DockerRest.failed("creating function " + d.service(), reply);
         }
+        changed.accept(reply.body().path("ID").asText());
         LOG.info("event=function_deployed name={} image={} replicas={}", d.service(), d.image(), replicas);
     }
 
     @Override
     public void update(FunctionDeployment d) throws ManagementException {
-        service(d.service());
+        JsonNode service = service(d.service());
+        requireFreeName(d.service(), service.path("ID").asText(), network.resolve());
         requireLocalImage(d.image());
         Map<String, String> secretIds = secrets.ids(d.secrets());
         change(d.service(), current -> ServiceSpecs.update(current, d, secretIds));
@@ -100,6 +110,7 @@ public final class SwarmManager implements FunctionManager {
         if (!reply.ok()) {
             throw DockerRest.failed("removing function " + name, reply);
         }
+        changed.accept(service.path("ID").asText());
         LOG.info("event=function_deleted name={}", name);
     }
 
@@ -113,27 +124,70 @@ public final class SwarmManager implements FunctionManager {
         JsonNode apply(JsonNode currentSpec);
     }
 
-    /** Read, change, write at the version read; a concurrent writer makes Docker refuse, and we try again. */
+    /**
+     * Read, change, write at the version read. Another writer in between (an API call, an alert, or Swarm itself,
+     * which bumps the version as a rolling update progresses) makes Docker refuse the write; whatever its words, the
+     * refusal is a lost race exactly when the version has moved on since, and the change is re-read and tried again
+     * after a short random pause (so racing writers do not collide again in lockstep).
+     */
     private void change(String name, SpecChange change) throws ManagementException {
         for (int attempt = 1; ; attempt++) {
             JsonNode service = service(name);
             String id = service.path("ID").asText();
-            long version = service.path("Version").path("Index").asLong();
+            long version = version(service);
             DockerRest.Reply reply = docker.post("/services/" + DockerRest.path(id) + "/update?version=" + version,
                     change.apply(service.path("Spec")));
             if (reply.ok()) {
+                changed.accept(id);
                 return;
             }
             if (reply.status() == 404) {
                 throw notFound(name);
             }
-            if (reply.message().contains("out of sequence") && attempt < ATTEMPTS) {
+            boolean lostRace = reply.message().contains("out of sequence") || version(service(name)) != version;
+            if (lostRace && attempt < ATTEMPTS) {
+                pause(attempt);
                 continue;
             }
-            if (reply.status() == 400) {
+            if (reply.status() == 400 && !lostRace) {
                 throw new ManagementException(Reason.INVALID, "docker refused the change: " + reply.message());
             }
-            throw DockerRest.failed("updating function " + name, reply);
+            throw DockerRest.failed("updating function " + name + (lostRace ? " (changed by others " + attempt
+                    + " times while this change was tried: try again)" : ""), reply);
+        }
+    }
+
+    private static long version(JsonNode service) {
+        return service.path("Version").path("Index").asLong();
+    }
+
+    /** 10-40 ms, growing with the attempt up to about 0.5 s: a rolling update bumps the version for seconds. */
+    private static void pause(int attempt) throws ManagementException {
+        long ms = Math.min(500, 10L << Math.min(attempt, 6)) / 2
+                + java.util.concurrent.ThreadLocalRandom.current().nextLong(10, 40);
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ManagementException(Reason.UNAVAILABLE, "interrupted while retrying a change");
+        }
+    }
+
+    /** 400 when anything on the functions network already answers to {@code name} (see {@link NetworkNames}). */
+    private void requireFreeName(String name, String ownId, FunctionsNetwork.Resolved net) throws ManagementException {
+        DockerRest.Reply services = docker.get("/services");
+        DockerRest.Reply inspected = docker.get("/networks/" + DockerRest.path(net.id()));
+        if (!services.ok()) {
+            throw DockerRest.failed("listing services", services);
+        }
+        if (!inspected.ok()) {
+            throw DockerRest.failed("inspecting network " + net.name(), inspected);
+        }
+        String owner = NetworkNames.on(net, services.body(), inspected.body().path("Containers")).takenBy(name, ownId);
+        if (owner != null) {
+            throw new ManagementException(Reason.INVALID, "the name " + name + " is taken on the functions network "
+                    + net.name() + " by " + owner + ": a function of that name would receive calls meant for it; "
+                    + "choose another name");
         }
     }
 

@@ -18,9 +18,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +49,7 @@ public final class SwarmProvider implements FunctionProvider {
     private final SwarmState state;
     private final FunctionsNetwork network;
     private final Duration resyncInterval;
+    private final Duration dockerTimeout;
     private final ScheduledExecutorService sync = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "swarm-sync");
         t.setDaemon(true);
@@ -66,6 +70,7 @@ public final class SwarmProvider implements FunctionProvider {
         this.state = new SwarmState(config.functionPort());
         this.network = new FunctionsNetwork(new DockerRest(docker), config.functionsNetwork(), config.ownContainer());
         this.resyncInterval = config.resyncInterval();
+        this.dockerTimeout = config.dockerTimeout();
     }
 
     @Override
@@ -101,6 +106,24 @@ public final class SwarmProvider implements FunctionProvider {
             }
         } catch (IOException | RuntimeException e) {
             unreachable(e);
+        }
+    }
+
+    /**
+     * Re-reads one service now and waits (at most a Docker deadline) until the registry has it: a function the API
+     * just deployed is then known at once (503 until a replica runs, never a 404), one just removed is gone.
+     */
+    public void refreshNow(String serviceId) {
+        if (closed || serviceId == null || serviceId.isEmpty()) {
+            return;
+        }
+        convergingUntil.putIfAbsent(serviceId, System.nanoTime() + CONVERGE_LIMIT_NS);
+        try {
+            sync.submit(() -> refresh(serviceId)).get(dockerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            // The events and the next re-read bring the registry up to date anyway.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
