@@ -8,6 +8,7 @@ import dev.faas.gateway.scaling.ReplicaBounds;
 import dev.faas.gateway.scaling.Scaling;
 import io.undertow.server.HttpHandler;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * label; firing scales it up one step, resolved takes it back to its minimum ({@link Scaling#afterAlert}). The
  * answer lists what happened to each. An alert for a function that no longer exists is reported and skipped (200):
  * AlertManager retrying it would not help. Docker unreachable is 503, so AlertManager does retry then.
+ * <p>
+ * The functions are read once per notification, so its cost is one list plus one change per function that must
+ * move, however many alerts it carries (5,000 alerts for unknown functions held a worker a minute when each alert
+ * cost two Docker calls).
  */
 public final class AlertHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AlertHandler.class);
@@ -29,24 +34,38 @@ public final class AlertHandler {
     public record Alert(String status, Map<String, String> labels) {}
 
     private final FunctionManager manager;
+    private final int maxReplicas;
 
-    public AlertHandler(FunctionManager manager) {
+    public AlertHandler(FunctionManager manager, int maxReplicas) {
         this.manager = manager;
+        this.maxReplicas = maxReplicas;
     }
 
     public HttpHandler alert() {
         return Api.blocking(exchange -> {
             Notification n = Api.read(exchange, Notification.class);
             Map<String, Boolean> firing = firingByFunction(n);
+            Map<String, FunctionStatus> functions = new HashMap<>();
+            if (!firing.isEmpty()) {
+                for (FunctionStatus f : manager.list()) {
+                    functions.put(f.name(), f);
+                }
+            }
             List<Map<String, Object>> outcomes = new ArrayList<>();
             List<String> failures = new ArrayList<>();
             for (Map.Entry<String, Boolean> e : firing.entrySet()) {
                 Map<String, Object> outcome = new LinkedHashMap<>();
                 outcome.put("function", e.getKey());
                 outcome.put("status", e.getValue() ? "firing" : "resolved");
+                FunctionStatus f = functions.get(e.getKey());
+                if (f == null) {
+                    outcome.put("error", "function " + e.getKey() + " not found");
+                    outcomes.add(outcome);
+                    continue;
+                }
                 try {
-                    FunctionStatus f = manager.get(e.getKey());
-                    int target = Scaling.afterAlert(e.getValue(), f.replicas(), ReplicaBounds.fromLabels(f.labels()));
+                    int target = Scaling.afterAlert(e.getValue(), f.replicas(),
+                            ReplicaBounds.fromLabels(f.labels(), maxReplicas));
                     outcome.put("from", f.replicas());
                     outcome.put("to", target);
                     if (target != f.replicas()) {

@@ -5,6 +5,7 @@ import dev.faas.gateway.provider.FunctionDeployment.Resources;
 import dev.faas.gateway.provider.ManagementException;
 import dev.faas.gateway.provider.Quantities;
 import dev.faas.gateway.routing.FunctionNames;
+import dev.faas.gateway.scaling.ReplicaBounds;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -17,9 +18,15 @@ public final class DeploymentRequests {
     private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@-]*");
     private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
 
+    /** Docker's smallest memory limit: a lower one is accepted by the API and the task then never starts. */
+    static final long MIN_MEMORY_LIMIT = 6L * 1024 * 1024;
+    /** Labels Docker's own tools own: {@code com.docker.stack.namespace} would make the stack's next deploy or rm delete the function. */
+    private static final String DOCKER_LABELS = "com.docker.";
+
     private DeploymentRequests() {}
 
-    public static FunctionDeployment validate(FunctionDeployment d) throws ManagementException {
+    /** @param maxReplicas the gateway's ceiling for replica labels ({@code max_replicas}) */
+    public static FunctionDeployment validate(FunctionDeployment d, int maxReplicas) throws ManagementException {
         requireName("service", d.service());
         if (d.image() == null || d.image().isBlank()) {
             throw Api.invalid("image is required, e.g. \"image\": \"faas/catservice\"");
@@ -34,6 +41,18 @@ public final class DeploymentRequests {
         }
         requireKeys("labels", d.labels());
         requireKeys("annotations", d.annotations());
+        for (String key : d.labels().keySet()) {
+            if (key.startsWith(DOCKER_LABELS)) {
+                throw Api.invalid("label \"" + printable(key) + "\" is reserved for Docker's tools (" + DOCKER_LABELS
+                        + "*): a function carrying com.docker.stack.* labels would be deleted by the stack's next "
+                        + "deploy or docker stack rm");
+            }
+        }
+        try {
+            ReplicaBounds.check(d.labels(), maxReplicas);
+        } catch (IllegalArgumentException e) {
+            throw Api.invalid(e.getMessage());
+        }
         for (String secret : d.secrets()) {
             requireName("secrets[]", secret);
         }
@@ -72,7 +91,11 @@ public final class DeploymentRequests {
         }
         try {
             if (r.memory() != null && !r.memory().isBlank()) {
-                Quantities.memoryBytes(r.memory());
+                long bytes = Quantities.memoryBytes(r.memory());
+                if (field.equals("limits") && bytes < MIN_MEMORY_LIMIT) {
+                    throw Api.invalid("limits.memory " + printable(r.memory()) + " is below Docker's minimum of 6 MiB"
+                            + " (6291456 bytes): the function would never start; use 6m or more");
+                }
             }
             if (r.cpu() != null && !r.cpu().isBlank()) {
                 Quantities.nanoCpus(r.cpu());

@@ -19,11 +19,13 @@ public final class FunctionsHandler {
     private final FunctionManager manager;
     private final FunctionMetrics metrics;
     private final Namespace namespace;
+    private final int maxReplicas;
 
-    public FunctionsHandler(FunctionManager manager, FunctionMetrics metrics, Namespace namespace) {
+    public FunctionsHandler(FunctionManager manager, FunctionMetrics metrics, Namespace namespace, int maxReplicas) {
         this.manager = manager;
         this.metrics = metrics;
         this.namespace = namespace;
+        this.maxReplicas = maxReplicas;
     }
 
     public HttpHandler list() {
@@ -52,7 +54,7 @@ public final class FunctionsHandler {
 
     public HttpHandler deploy() {
         return Api.blocking(exchange -> {
-            FunctionDeployment d = DeploymentRequests.validate(Api.read(exchange, FunctionDeployment.class));
+            FunctionDeployment d = DeploymentRequests.validate(Api.read(exchange, FunctionDeployment.class), maxReplicas);
             namespace.check(d.namespace());
             manager.deploy(d);
             PlainText.send(exchange, 202, "function " + d.service() + " deployed");
@@ -61,7 +63,7 @@ public final class FunctionsHandler {
 
     public HttpHandler update() {
         return Api.blocking(exchange -> {
-            FunctionDeployment d = DeploymentRequests.validate(Api.read(exchange, FunctionDeployment.class));
+            FunctionDeployment d = DeploymentRequests.validate(Api.read(exchange, FunctionDeployment.class), maxReplicas);
             namespace.check(d.namespace());
             manager.update(d);
             PlainText.send(exchange, 200, "function " + d.service() + " updated");

@@ -19,10 +19,12 @@ public final class ScaleHandler {
 
     private final FunctionManager manager;
     private final Namespace namespace;
+    private final int maxReplicas;
 
-    public ScaleHandler(FunctionManager manager, Namespace namespace) {
+    public ScaleHandler(FunctionManager manager, Namespace namespace, int maxReplicas) {
         this.manager = manager;
         this.namespace = namespace;
+        this.maxReplicas = maxReplicas;
     }
 
     public HttpHandler scale() {
@@ -39,7 +41,7 @@ public final class ScaleHandler {
                 throw Api.invalid("replicas must be 0 or more, not " + r.replicas());
             }
             FunctionStatus function = manager.get(name);
-            Scaling.Clamped c = Scaling.request(r.replicas(), ReplicaBounds.fromLabels(function.labels()));
+            Scaling.Clamped c = Scaling.request(r.replicas(), ReplicaBounds.fromLabels(function.labels(), maxReplicas));
             manager.scale(name, c.replicas());
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("name", function.name());

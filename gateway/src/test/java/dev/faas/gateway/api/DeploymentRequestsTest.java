@@ -17,14 +17,14 @@ class DeploymentRequestsTest {
     }
 
     private static String refusal(FunctionDeployment d) {
-        ManagementException e = assertThrows(ManagementException.class, () -> DeploymentRequests.validate(d));
+        ManagementException e = assertThrows(ManagementException.class, () -> DeploymentRequests.validate(d, 100));
         assertEquals(ManagementException.Reason.INVALID, e.reason());
         return e.getMessage();
     }
 
     @Test
     void aMinimalDeploymentPassesWithEmptyCollections() throws Exception {
-        FunctionDeployment ok = DeploymentRequests.validate(d("catservice", "faas/catservice:latest"));
+        FunctionDeployment ok = DeploymentRequests.validate(d("catservice", "faas/catservice:latest"), 100);
         assertEquals(Map.of(), ok.envVars());
         assertEquals(List.of(), ok.secrets());
         assertEquals("", ok.envProcess());
@@ -64,5 +64,32 @@ class DeploymentRequestsTest {
                 new Resources("lots", null), null, false, null, null)).startsWith("limits: "));
         assertTrue(refusal(new FunctionDeployment("cat", "img", "", null, null, null, null, null,
                 null, new Resources(null, "half"), false, null, null)).startsWith("requests: "));
+    }
+
+    private static FunctionDeployment labelled(Map<String, String> labels) {
+        return new FunctionDeployment("cat", "img", "", null, labels, null, null, null, null, null, false, null, null);
+    }
+
+    @Test
+    void labelsThatWouldMakeAFunctionPartOfAStackAreRefused() {
+        String stack = refusal(labelled(Map.of("com.docker.stack.namespace", "faas")));
+        assertTrue(stack.contains("com.docker.stack.namespace") && stack.contains("reserved"), stack);
+        assertTrue(refusal(labelled(Map.of("com.docker.stack.image", "x"))).contains("reserved"));
+    }
+
+    @Test
+    void replicaLabelsHaveACeilingAndMinStaysAtOrBelowMax() {
+        assertTrue(refusal(labelled(Map.of("com.openfaas.scale.min", "10000"))).contains("max_replicas is 100"));
+        assertTrue(refusal(labelled(Map.of("com.openfaas.scale.min", "3", "com.openfaas.scale.max", "1")))
+                .contains("above"));
+    }
+
+    @Test
+    void aMemoryLimitBelowDockersMinimumIsRefusedWithTheMinimum() throws Exception {
+        String low = refusal(new FunctionDeployment("cat", "img", "", null, null, null, null, null,
+                new Resources("5Mi", null), null, false, null, null));
+        assertTrue(low.contains("6 MiB"), low);
+        DeploymentRequests.validate(new FunctionDeployment("cat", "img", "", null, null, null, null, null,
+                new Resources("6m", null), new Resources("1m", null), false, null, null), 100);
     }
 }

@@ -2,12 +2,15 @@ package dev.faas.gateway.scaling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ScalingTest {
+    private static final int CEILING = 100;
+
     private static ReplicaBounds bounds(String min, String max, String factor) {
         Map<String, String> labels = new java.util.HashMap<>();
         if (min != null) {
@@ -19,12 +22,12 @@ class ScalingTest {
         if (factor != null) {
             labels.put(ReplicaBounds.FACTOR, factor);
         }
-        return ReplicaBounds.fromLabels(labels);
+        return ReplicaBounds.fromLabels(labels, CEILING);
     }
 
     @Test
     void withoutLabelsTheOpenFaasDefaultsApply() {
-        ReplicaBounds b = ReplicaBounds.fromLabels(Map.of());
+        ReplicaBounds b = ReplicaBounds.fromLabels(Map.of(), CEILING);
         assertEquals(new ReplicaBounds(1, 20, 20, false), b);
         assertEquals(0, b.floor(), "scale to zero stays possible without a min label");
     }
@@ -77,5 +80,29 @@ class ScalingTest {
         assertEquals(0, zero.replicas());
         assertFalse(zero.clamped());
         assertEquals("", zero.note());
+    }
+
+    @Test
+    void noLabelTakesAFunctionAboveTheGatewaysCeiling() {
+        assertEquals(3, ReplicaBounds.fromLabels(Map.of(ReplicaBounds.MAX, "50"), 3).max(),
+                "a label above the ceiling (made by other tools) falls back to the default, capped");
+        assertEquals(2, ReplicaBounds.fromLabels(Map.of(), 2).max(), "the default max of 20 is capped too");
+        assertEquals(5, Scaling.request(10_000, ReplicaBounds.fromLabels(Map.of(ReplicaBounds.MAX, "5"), 5))
+                .replicas());
+    }
+
+    @Test
+    void aDeploysScalingLabelsAreCheckedStrictly() {
+        ReplicaBounds.check(Map.of(ReplicaBounds.MIN, "0", ReplicaBounds.MAX, "100", ReplicaBounds.FACTOR, "0"), 100);
+        String tooMany = assertThrows(IllegalArgumentException.class,
+                () -> ReplicaBounds.check(Map.of(ReplicaBounds.MIN, "10000"), 100)).getMessage();
+        assertTrue(tooMany.contains(ReplicaBounds.MIN) && tooMany.contains("0 to 100"), tooMany);
+        String inverted = assertThrows(IllegalArgumentException.class,
+                () -> ReplicaBounds.check(Map.of(ReplicaBounds.MIN, "3", ReplicaBounds.MAX, "1"), 100)).getMessage();
+        assertTrue(inverted.contains("above"), inverted);
+        assertThrows(IllegalArgumentException.class, () -> ReplicaBounds.check(Map.of(ReplicaBounds.MAX, "0"), 100));
+        assertThrows(IllegalArgumentException.class, () -> ReplicaBounds.check(Map.of(ReplicaBounds.MAX, "two"), 100));
+        assertThrows(IllegalArgumentException.class,
+                () -> ReplicaBounds.check(Map.of(ReplicaBounds.FACTOR, "101"), 100));
     }
 }
