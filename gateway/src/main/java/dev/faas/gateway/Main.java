@@ -52,7 +52,7 @@ public final class Main {
             refuseToStart(e.getMessage(), "fix the environment variable and restart");
             return;
         }
-        String version = version();
+        BuildInfo build = BuildInfo.of(Main.class);
         PrometheusMeterRegistry meters = Meters.prometheus();
         FunctionRegistry registry = new FunctionRegistry();
         Balancers balancers = new Balancers(config);
@@ -80,12 +80,13 @@ public final class Main {
                 return;
             }
             NoManagement none = new NoManagement();
-            management = management(none, none, none, metrics, namespace);
+            management = management(none, none, none, metrics, namespace, config.maxReplicas());
         } else {
             DockerApi docker = new DockerApi(config.dockerTimeout());
-            provider = new SwarmProvider(docker, config);
-            SwarmManager swarm = new SwarmManager(docker, config);
-            management = management(swarm, swarm.secrets(), swarm.logs(), metrics, namespace);
+            SwarmProvider swarmProvider = new SwarmProvider(docker, config);
+            provider = swarmProvider;
+            SwarmManager swarm = new SwarmManager(docker, config, swarmProvider::refreshNow);
+            management = management(swarm, swarm.secrets(), swarm.logs(), metrics, namespace, config.maxReplicas());
         }
 
         FunctionProxy proxy = new FunctionProxy(registry, balancers, metrics, config);
@@ -93,15 +94,16 @@ public final class Main {
                 new FunctionRouter(proxy, config.maxBody()),
                 new HealthHandler(provider),
                 new MetricsHandler(meters),
-                new SystemInfoHandler(provider, version),
+                new SystemInfoHandler(provider, build),
                 management,
                 BasicAuthHandler.guard(credentials));
 
         Undertow server = server(config, "0.0.0.0", Routes.of(handlers));
         provider.start(registry);
         server.start();
-        LOG.info("event=started port={} provider={} network={} basic_auth={} version={}",
-                config.port(), config.provider(), config.functionsNetwork(), config.basicAuth(), version);
+        LOG.info("event=started port={} provider={} network={} basic_auth={} version={} sha={}",
+                config.port(), config.provider(), config.functionsNetwork(), config.basicAuth(), build.version(),
+                build.sha());
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.stop();
@@ -125,10 +127,11 @@ public final class Main {
     }
 
     private static Routes.Management management(FunctionManager functions, SecretStore secrets, LogSource logs,
-                                                FunctionMetrics metrics, Namespace namespace) {
-        return new Routes.Management(new FunctionsHandler(functions, metrics, namespace),
-                new ScaleHandler(functions, namespace), new SecretsHandler(secrets, namespace),
-                new LogsHandler(logs, namespace), new AlertHandler(functions), new NamespacesHandler(namespace));
+                                                FunctionMetrics metrics, Namespace namespace, int maxReplicas) {
+        return new Routes.Management(new FunctionsHandler(functions, metrics, namespace, maxReplicas),
+                new ScaleHandler(functions, namespace, maxReplicas), new SecretsHandler(secrets, namespace),
+                new LogsHandler(logs, namespace), new AlertHandler(functions, maxReplicas),
+                new NamespacesHandler(namespace));
     }
 
     /** A setting the gateway cannot run with: one log line, exit status 2. */
@@ -139,10 +142,5 @@ public final class Main {
             LOG.error("event=bad_config problem=\"{}\" action=\"{}\"", problem, action);
         }
         System.exit(2);
-    }
-
-    private static String version() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 }

@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * /system/secrets: list names (values never leave the swarm), create (201), delete (204). PUT answers 405: a Swarm
+ * /system/secrets: list names (values never leave the swarm), create (201), delete (200: OpenFaaS's clients accept
+ * only 200 or 202, and {@code faas-cli secret remove} fails on a 204). PUT answers 405: a Swarm
  * secret cannot change; create one under a new name and update the functions that use it.
  */
 public final class SecretsHandler {
@@ -64,8 +65,7 @@ public final class SecretsHandler {
             DeploymentRequests.requireName("name", r.name());
             namespace.check(r.namespace());
             store.remove(r.name());
-            exchange.setStatusCode(204);
-            exchange.endExchange();
+            PlainText.send(exchange, 200, "secret " + r.name() + " deleted");
         });
     }
 }

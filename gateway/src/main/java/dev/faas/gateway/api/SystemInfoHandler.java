@@ -2,6 +2,7 @@ package dev.faas.gateway.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.faas.gateway.BuildInfo;
 import dev.faas.gateway.provider.FunctionProvider;
 import dev.faas.gateway.provider.ProviderHealth;
 import dev.faas.gateway.provider.ProviderInfo;
@@ -16,11 +17,11 @@ import io.undertow.util.Headers;
 public final class SystemInfoHandler implements HttpHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final FunctionProvider provider;
-    private final String version;
+    private final BuildInfo build;
 
-    public SystemInfoHandler(FunctionProvider provider, String version) {
+    public SystemInfoHandler(FunctionProvider provider, BuildInfo build) {
         this.provider = provider;
-        this.version = version;
+        this.build = build;
     }
 
     @Override
@@ -31,8 +32,10 @@ public final class SystemInfoHandler implements HttpHandler {
         ObjectNode p = root.putObject("provider");
         p.put("provider", info.provider());
         p.put("orchestration", info.orchestration());
-        p.putObject("version").put("release", info.version()).put("sha", "");
-        root.putObject("version").put("release", version).put("sha", "").put("commit_message", "");
+        // The provider is built into the gateway: the same commit.
+        p.putObject("version").put("release", info.version()).put("sha", build.sha());
+        root.putObject("version").put("release", build.version()).put("sha", build.sha())
+                .put("commit_message", build.commitMessage());
         root.put("arch", System.getProperty("os.arch"));
         ObjectNode h = root.putObject("health");
         h.put("connected", health.connected());

@@ -1,5 +1,6 @@
 package dev.faas.gateway.provider;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 
@@ -38,6 +39,7 @@ public record FunctionDeployment(
         namespace = namespace == null ? "" : namespace;
     }
 
-    /** {@code {"memory":"128m","cpu":"0.5"}}; either may be null. */
+    /** {@code {"memory":"128m","cpu":"0.5"}}; either may be null (and is then left out of an answer). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Resources(String memory, String cpu) {}
 }

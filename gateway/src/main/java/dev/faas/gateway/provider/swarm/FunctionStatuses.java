@@ -1,7 +1,9 @@
 package dev.faas.gateway.provider.swarm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.faas.gateway.provider.FunctionDeployment.Resources;
 import dev.faas.gateway.provider.FunctionStatus;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +51,11 @@ final class FunctionStatuses {
             }
         });
         List<String> secrets = new ArrayList<>();
-        container.path("Secrets").forEach(s -> secrets.add(s.path("SecretName").asText()));
+        container.path("Secrets").forEach(s -> {
+            if (!secrets.contains(s.path("SecretName").asText())) { // mounted at two paths: named once
+                secrets.add(s.path("SecretName").asText());
+            }
+        });
         List<String> constraints = new ArrayList<>();
         spec.path("TaskTemplate").path("Placement").path("Constraints").forEach(c -> constraints.add(c.asText()));
         JsonNode replicated = spec.path("Mode").path("Replicated");
@@ -65,11 +71,34 @@ final class FunctionStatuses {
                 constraints,
                 secrets,
                 container.path("ReadOnly").asBoolean(false),
+                resources(spec.path("TaskTemplate").path("Resources").path("Limits")),
+                resources(spec.path("TaskTemplate").path("Resources").path("Reservations")),
                 replicated.isMissingNode() ? status.path("DesiredTasks").asInt(running) : replicated.path("Replicas").asInt(0),
                 running,
                 0,
                 service.path("CreatedAt").asText(""),
                 "");
+    }
+
+    /** Docker's amounts in the form a deploy accepts back: memory in the largest whole binary unit, CPU in cores. */
+    static Resources resources(JsonNode amounts) {
+        long bytes = amounts.path("MemoryBytes").asLong(0);
+        long nanos = amounts.path("NanoCPUs").asLong(0);
+        if (bytes <= 0 && nanos <= 0) {
+            return null;
+        }
+        String memory = null;
+        if (bytes > 0) {
+            String[] units = {"", "Ki", "Mi", "Gi"};
+            int unit = 0;
+            while (unit < 3 && bytes % 1024 == 0) {
+                bytes /= 1024;
+                unit++;
+            }
+            memory = bytes + units[unit];
+        }
+        String cpu = nanos > 0 ? BigDecimal.valueOf(nanos, 9).stripTrailingZeros().toPlainString() : null;
+        return new Resources(memory, cpu);
     }
 
     /** The image as the user named it: a digest Docker pinned at deploy time is not part of that name. */

@@ -20,7 +20,9 @@ import java.util.TreeMap;
  *   <li>restart on any exit after 5 s, at most 5 times (OpenFaaS's policy);</li>
  *   <li>rolling updates one task at a time, the new task started (and healthy) before the old one stops, rolled
  *   back if the new one fails; rollbacks the same way;</li>
- *   <li>readOnlyRootFilesystem: a read-only root with a tmpfs /tmp; secrets as files under /run/secrets.</li>
+ *   <li>readOnlyRootFilesystem: a read-only root with a tmpfs /tmp;</li>
+ *   <li>each secret as a file at {@code /var/openfaas/secrets/<name>}, where every OpenFaaS provider mounts them and
+ *   OpenFaaS functions and templates read them, and at Docker's own {@code /run/secrets/<name>}.</li>
  * </ul>
  * An update edits the service's current spec in place, so whatever else it carries (fields this code does not know,
  * a stack's labels, networks, mounts) stays as it was.
@@ -28,6 +30,7 @@ import java.util.TreeMap;
 final class ServiceSpecs {
     static final String FUNCTION_LABEL = "function";
     static final String ANNOTATION_PREFIX = "com.openfaas.annotations.";
+    static final String OPENFAAS_SECRETS = "/var/openfaas/secrets/";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final long SECOND = 1_000_000_000L;
 
@@ -134,9 +137,11 @@ final class ServiceSpecs {
     private static ArrayNode secrets(Map<String, String> secretIds) {
         ArrayNode secrets = NODES.arrayNode();
         new TreeMap<>(secretIds).forEach((name, id) -> {
-            ObjectNode s = secrets.addObject();
-            s.putObject("File").put("Name", name).put("UID", "0").put("GID", "0").put("Mode", 0444);
-            s.put("SecretID", id).put("SecretName", name);
+            for (String target : new String[] {OPENFAAS_SECRETS + name, name}) {
+                ObjectNode s = secrets.addObject();
+                s.putObject("File").put("Name", target).put("UID", "0").put("GID", "0").put("Mode", 0444);
+                s.put("SecretID", id).put("SecretName", name);
+            }
         });
         return secrets;
     }

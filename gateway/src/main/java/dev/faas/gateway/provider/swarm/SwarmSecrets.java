@@ -13,12 +13,13 @@ import java.util.Map;
 
 /**
  * Swarm secrets owned by the platform: those labelled {@code com.openfaas.owner=faas} (every secret created through
- * the API is). Others in the swarm (the gateway's own basic-auth ones, other applications') are invisible here and
+ * the API is) or {@code com.openfaas.owner=openfaas} (made the OpenFaaS way, as its docs and scripts do). Others in the swarm (the gateway's own basic-auth ones, other applications') are invisible here and
  * cannot be mounted into functions. Swarm never gives a secret's value back, and neither does this class.
  */
 public final class SwarmSecrets implements SecretStore {
     static final String OWNER_LABEL = "com.openfaas.owner";
     static final String OWNER = "faas";
+    private static final java.util.Set<String> OWNERS = java.util.Set.of(OWNER, "openfaas");
 
     private final DockerRest docker;
 
@@ -99,12 +100,18 @@ public final class SwarmSecrets implements SecretStore {
         }
     }
 
-    private JsonNode owned() throws ManagementException {
+    private List<JsonNode> owned() throws ManagementException {
         DockerRest.Reply reply = docker.get("/secrets?" + DockerRest.filters(
-                "{\"label\":[\"" + OWNER_LABEL + "=" + OWNER + "\"]}"));
+                "{\"label\":[\"" + OWNER_LABEL + "\"]}"));
         if (!reply.ok()) {
             throw DockerRest.failed("listing secrets", reply);
         }
-        return reply.body();
+        List<JsonNode> owned = new ArrayList<>();
+        reply.body().forEach(s -> {
+            if (OWNERS.contains(s.path("Spec").path("Labels").path(OWNER_LABEL).asText())) {
+                owned.add(s);
+            }
+        });
+        return owned;
     }
 }

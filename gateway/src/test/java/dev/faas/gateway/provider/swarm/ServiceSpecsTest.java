@@ -66,7 +66,10 @@ class ServiceSpecsTest {
         assertTrue(container.path("ReadOnly").asBoolean());
         assertEquals("[{\"Type\":\"tmpfs\",\"Target\":\"/tmp\"}]", container.path("Mounts").toString());
         assertEquals("sec-id", container.at("/Secrets/0/SecretID").asText());
-        assertEquals("api-key", container.at("/Secrets/0/File/Name").asText());
+        assertEquals("/var/openfaas/secrets/api-key", container.at("/Secrets/0/File/Name").asText(),
+                "where OpenFaaS functions read their secrets");
+        assertEquals("api-key", container.at("/Secrets/1/File/Name").asText(), "and Docker's own /run/secrets");
+        assertEquals("sec-id", container.at("/Secrets/1/SecretID").asText());
         assertEquals(0444, container.at("/Secrets/0/File/Mode").asInt());
         assertEquals(128L << 20, spec.at("/TaskTemplate/Resources/Limits/MemoryBytes").asLong());
         assertEquals(500_000_000L, spec.at("/TaskTemplate/Resources/Limits/NanoCPUs").asLong());
@@ -128,6 +131,26 @@ class ServiceSpecsTest {
         assertEquals(2, s.replicas());
         assertEquals(1, s.availableReplicas());
         assertEquals("2024-01-31T12:00:00.1Z", s.createdAt());
+        assertEquals(new Resources("128Mi", "0.5"), s.limits());
+        assertEquals(new Resources("64Mi", null), s.requests());
+    }
+
+    @Test
+    void aStatusLeavesOutWhatHasNothingToSayAsOpenFaasClientsExpect() throws Exception {
+        ObjectNode service = DockerRest.JSON.createObjectNode();
+        ObjectNode spec = service.putObject("Spec").put("Name", "bare");
+        spec.putObject("TaskTemplate").putObject("ContainerSpec").put("Image", "faas/catservice");
+        JsonNode json = DockerRest.JSON.valueToTree(FunctionStatuses.of(service));
+        assertFalse(json.has("envVars"), json.toString());
+        assertFalse(json.has("envProcess"), json.toString());
+        assertFalse(json.has("limits"), json.toString());
+        assertFalse(json.has("requests"), json.toString());
+        assertTrue(json.has("labels") && json.has("replicas"), json.toString());
+        JsonNode full = DockerRest.JSON.valueToTree(FunctionStatuses.of(DockerRest.JSON.createObjectNode()
+                .set("Spec", created())));
+        assertEquals("cat", full.path("envProcess").asText());
+        assertEquals("{\"memory\":\"128Mi\",\"cpu\":\"0.5\"}", full.path("limits").toString());
+        assertEquals("{\"memory\":\"64Mi\"}", full.path("requests").toString());
     }
 
     @Test
