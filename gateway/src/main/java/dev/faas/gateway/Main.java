@@ -32,6 +32,7 @@ import dev.faas.gateway.proxy.FunctionProxy;
 import dev.faas.gateway.routing.FunctionRouter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,13 +114,16 @@ public final class Main {
     }
 
     /**
-     * The HTTP server with every option the gateway runs with (tests start it the same way on 127.0.0.1). No
-     * MAX_ENTITY_SIZE: Undertow would cut chunked bodies off without a 413 ({@link BodyLimit} applies max_body).
+     * The HTTP server with every option the gateway runs with (tests start it the same way on 127.0.0.1).
+     * MAX_ENTITY_SIZE 0 switches Undertow's own body limit off: left unset, its default of 2 MiB cut every body
+     * between 2 MiB and max_body off (a 502, a dropped connection, a 400 on the Alexa route, a false 413 on
+     * /system), and it closes chunked bodies without a 413 anyway. {@link BodyLimit} applies max_body instead.
      */
     public static Undertow server(GatewayConfig config, String host, HttpHandler handler) {
         return Undertow.builder()
                 .addHttpListener(config.port(), host)
                 .setIoThreads(config.ioThreads())
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 0L)
                 .setSocketOption(Options.READ_TIMEOUT, (int) config.readTimeout().toMillis())
                 .setSocketOption(Options.WRITE_TIMEOUT, (int) config.writeTimeout().toMillis())
                 .setHandler(BodyLimit.guard(config.maxBody(), handler))

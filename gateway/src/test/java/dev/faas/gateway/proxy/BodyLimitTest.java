@@ -16,8 +16,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** max_body on calls to a function: what the caller gets, what the function sees, what becomes of the connection. */
 class BodyLimitTest {
@@ -26,6 +35,66 @@ class BodyLimitTest {
     @AfterEach
     void stop() {
         gateway.close();
+    }
+
+    private static final int MIB = 1024 * 1024;
+    /** max_body's default; Undertow's own default limit is 2 MiB (UndertowOptions.DEFAULT_MAX_ENTITY_SIZE). */
+    private static final int MAX_BODY = 10 * MIB;
+
+    static Stream<Arguments> routesAndFramings() {
+        return Stream.of("/function/f", "/ with X-Function", "/ with an Alexa body", "/system/")
+                .flatMap(route -> Stream.of(Arguments.of(route, false), Arguments.of(route, true)));
+    }
+
+    /**
+     * Undertow's 2 MiB default must not cut in before max_body: around 2 MiB and at max_body itself the whole body
+     * reaches the function (or the /system handler), and one byte over max_body is 413.
+     */
+    @ParameterizedTest(name = "{0}, chunked={1}")
+    @MethodSource("routesAndFramings")
+    void aBodyOfExactlyTheDefaultMaxBodyPassesWholeAndOneByteMoreIs413(String route, boolean chunked) throws Exception {
+        gateway.start("f=" + gateway.counting(), Map.of("upstream_timeout", "20s"));
+        for (int size : new int[] {2 * MIB - 1, 2 * MIB, 2 * MIB + 1, MAX_BODY - 1, MAX_BODY}) {
+            HttpResponse<String> r = post(route, size, chunked);
+            assertEquals(200, r.statusCode(), route + " " + size + " bytes: " + r.body());
+            assertEquals("read " + size + " bytes", r.body().strip(), route + " " + size + " bytes");
+        }
+        HttpResponse<String> over = post(route, MAX_BODY + 1, chunked);
+        assertEquals(413, over.statusCode(), route + " max_body + 1: " + over.body());
+    }
+
+    @Test
+    void anAnswerLargerThan2MiBStreamsThroughWhole() throws Exception {
+        for (boolean chunked : new boolean[] {false, true}) {
+            try (LoopbackGateway g = new LoopbackGateway()) {
+                g.start("f=" + g.answering(MAX_BODY + 1, chunked));
+                HttpResponse<byte[]> r = g.http().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + g.port() + "/function/f")).timeout(Duration.ofSeconds(20))
+                        .build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, r.statusCode(), "chunked=" + chunked);
+                assertEquals(MAX_BODY + 1, r.body().length, "chunked=" + chunked);
+            }
+        }
+    }
+
+    /** A POST of {@code size} bytes to {@code route}, with a Content-Length or chunked (no declared length). */
+    private HttpResponse<String> post(String route, int size, boolean chunked) throws Exception {
+        byte[] body = new byte[size];
+        Arrays.fill(body, (byte) ' ');
+        String path = route.startsWith("/ ") ? "/" : route;
+        if (route.endsWith("Alexa body")) {
+            byte[] alexa = ("{\"session\":{\"sessionId\":\"s\",\"application\":{\"applicationId\":\"a\"}},"
+                    + "\"request\":{\"intent\":{\"name\":\"f\"}}}").getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(alexa, 0, body, 0, alexa.length); // JSON followed by spaces
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+                .timeout(Duration.ofSeconds(20))
+                .POST(chunked ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (route.endsWith("X-Function")) {
+            request.header("X-Function", "f");
+        }
+        return gateway.http().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

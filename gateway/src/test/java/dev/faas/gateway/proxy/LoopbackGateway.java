@@ -1,8 +1,9 @@
 package dev.faas.gateway.proxy;
 
-import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.faas.gateway.Main;
+import dev.faas.gateway.api.Api;
+import dev.faas.gateway.api.PlainText;
 import dev.faas.gateway.config.GatewayConfig;
 import dev.faas.gateway.metrics.FunctionMetrics;
 import dev.faas.gateway.provider.FunctionRegistry;
@@ -10,6 +11,7 @@ import dev.faas.gateway.provider.statics.StaticProvider;
 import dev.faas.gateway.routing.FunctionRouter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.undertow.Undertow;
+import io.undertow.server.HttpHandler;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -34,7 +36,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The routing and proxy parts as Main wires them, on 127.0.0.1, with real upstream servers; no Docker. */
+/**
+ * The routing and proxy parts as Main wires them, on 127.0.0.1, with real upstream servers; no Docker. /system/*
+ * is a stand-in that reads its body the way the management API's handlers do ({@link Api#blocking}).
+ */
 final class LoopbackGateway implements AutoCloseable {
     private final List<HttpServer> upstreams = new ArrayList<>();
     private final List<Closeable> sockets = new ArrayList<>();
@@ -62,6 +67,28 @@ final class LoopbackGateway implements AutoCloseable {
             } catch (IOException ignored) {
                 // closing a test socket
             }
+        });
+    }
+
+    /** An upstream that answers 200 {@code read <n> bytes}: how much of the request body reached the function. */
+    String counting() throws IOException {
+        return serve(e -> {
+            byte[] body = ("read " + e.getRequestBody().readAllBytes().length + " bytes").getBytes(StandardCharsets.US_ASCII);
+            e.sendResponseHeaders(200, body.length);
+            e.getResponseBody().write(body);
+            e.close();
+        });
+    }
+
+    /** An upstream that answers 200 with {@code size} bytes of 'x', with a Content-Length or chunked. */
+    String answering(int size, boolean chunked) throws IOException {
+        return serve(e -> {
+            e.getRequestBody().readAllBytes();
+            byte[] body = new byte[size];
+            java.util.Arrays.fill(body, (byte) 'x');
+            e.sendResponseHeaders(200, chunked ? 0 : size);
+            e.getResponseBody().write(body);
+            e.close();
         });
     }
 
@@ -177,8 +204,14 @@ final class LoopbackGateway implements AutoCloseable {
         registry.addListener(balancers);
         FunctionMetrics metrics = new FunctionMetrics(new SimpleMeterRegistry());
         new StaticProvider(functions).start(registry);
+        FunctionRouter router = new FunctionRouter(new FunctionProxy(registry, balancers, metrics, config), config.maxBody());
+        // /system/* stands for the management API: read on a worker thread by Api.blocking, as its handlers do.
+        HttpHandler system = Api.blocking(exchange -> {
+            byte[] body = exchange.getInputStream().readAllBytes();
+            PlainText.send(exchange, 200, "read " + body.length + " bytes");
+        });
         gateway = Main.server(config, "127.0.0.1",
-                new FunctionRouter(new FunctionProxy(registry, balancers, metrics, config), config.maxBody()));
+                exchange -> (exchange.getRequestPath().startsWith("/system/") ? system : router).handleRequest(exchange));
         gateway.start();
         port = ((InetSocketAddress) gateway.getListenerInfo().get(0).getAddress()).getPort();
     }
@@ -199,7 +232,7 @@ final class LoopbackGateway implements AutoCloseable {
     }
 
     /** An upstream on its own server, stopped on close. */
-    private String serve(HttpHandler handler) throws IOException {
+    private String serve(com.sun.net.httpserver.HttpHandler handler) throws IOException {
         HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
         s.createContext("/", handler);
         s.start();
