@@ -230,8 +230,9 @@ class ManagementIT extends SecuredGateway {
         assertEquals(2, JSON.readTree(gw.api("GET", "/system/function/" + fn, null).body()).path("replicas").asInt());
 
         // Concurrent changes race on the service's version: the losers re-read and retry instead of failing.
+        // Six writers, and each update starts a rolling update whose progress bumps the version too.
         List<java.util.concurrent.CompletableFuture<Integer>> racing = new java.util.ArrayList<>();
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 6; i++) {
             String body = i % 2 == 0 ? "{\"replicas\": " + (i % 3) + "}"
                     : deployment(fn, "faas/catservice", "", "{\"N\": \"" + i + "\"}", "{\"com.openfaas.scale.max\": \"2\"}");
             String method = i % 2 == 0 ? "POST" : "PUT";
@@ -248,5 +249,92 @@ class ManagementIT extends SecuredGateway {
             assertEquals(200, change.get(30, java.util.concurrent.TimeUnit.SECONDS), "every concurrent change succeeds");
         }
         assertEquals(200, status(gw.api("DELETE", "/system/functions", "{\"functionName\": \"" + fn + "\"}")));
+    }
+
+    @Test
+    @Order(5)
+    void aFunctionCannotTakeANameThePlatformAnswersToNorJoinAStack() throws Exception {
+        // The test stack's gateway is <stack>_gateway, with the alias "gateway" on the functions network.
+        HttpResponse<String> hijack = gw.api("POST", "/system/functions", deployment("gateway", "faas/catservice", "",
+                "{}", "{}"));
+        assertEquals(400, hijack.statusCode(), hijack.body());
+        assertTrue(hijack.body().contains("taken") && hijack.body().contains(stack.name + "_gateway"), hijack.body());
+        assertEquals(400, status(gw.api("POST", "/system/functions", deployment("GATEWAY", "faas/catservice", "",
+                "{}", "{}"))), "DNS ignores case");
+        assertEquals(400, status(gw.api("POST", "/system/functions", deployment("tasks.gateway", "faas/catservice",
+                "", "{}", "{}"))));
+        String fn = stack.function("stacked");
+        HttpResponse<String> stacked = gw.api("POST", "/system/functions", deployment(fn, "faas/catservice", "", "{}",
+                "{\"com.docker.stack.namespace\": \"" + stack.name + "\"}"));
+        assertEquals(400, stacked.statusCode(), stacked.body());
+        assertTrue(stacked.body().contains("com.docker.stack.namespace"), stacked.body());
+        for (String name : List.of("gateway", "GATEWAY", "tasks.gateway", fn)) {
+            assertEquals("", Cli.run("docker", "service", "ls", "-q", "--filter", "name=" + name + "$"),
+                    "a refused deploy creates no service: " + name);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void whatACallerMayAskForIsBounded() throws Exception {
+        String fn = stack.function("bounds");
+        HttpResponse<String> many = gw.api("POST", "/system/functions", deployment(fn, "faas/catservice", "", "{}",
+                "{\"com.openfaas.scale.min\": \"10000\"}"));
+        assertEquals(400, many.statusCode(), many.body());
+        assertTrue(many.body().contains("max_replicas"), many.body());
+        HttpResponse<String> inverted = gw.api("POST", "/system/functions", deployment(fn, "faas/catservice", "",
+                "{}", "{\"com.openfaas.scale.min\": \"3\", \"com.openfaas.scale.max\": \"1\"}"));
+        assertEquals(400, inverted.statusCode(), inverted.body());
+        HttpResponse<String> tiny = gw.api("POST", "/system/functions", "{\"service\": \"" + fn + "\", \"image\": "
+                + "\"faas/catservice\", \"limits\": {\"memory\": \"5Mi\"}}");
+        assertEquals(400, tiny.statusCode(), tiny.body());
+        assertTrue(tiny.body().contains("6 MiB"), tiny.body());
+        assertEquals("", Cli.run("docker", "service", "ls", "-q", "--filter", "name=" + fn));
+
+        StringBuilder alerts = new StringBuilder("{\"status\": \"firing\", \"alerts\": [");
+        for (int i = 0; i < 5000; i++) {
+            alerts.append(i == 0 ? "" : ",").append("{\"status\": \"firing\", \"labels\": {\"function_name\": \"nosuch-")
+                    .append(i).append("\"}}");
+        }
+        long started = System.nanoTime();
+        HttpResponse<String> flood = gw.api("POST", "/system/alert", alerts.append("]}").toString());
+        System.out.printf("5,000 alerts for unknown functions answered in %d ms%n",
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
+        assertEquals(200, flood.statusCode(), flood.body());
+        assertEquals(5000, JSON.readTree(flood.body()).size());
+        assertEquals(200, status(gw.api("GET", "/system/functions", null)), "the API still serves");
+    }
+
+    @Test
+    @Order(7)
+    void whatOpenFaasClientsReadIsThereAndADeployIsKnownAtOnce() throws Exception {
+        String fn = stack.function("known");
+        assertEquals(202, status(gw.api("POST", "/system/functions", "{\"service\": \"" + fn + "\", \"image\": "
+                + "\"faas/catservice\", \"limits\": {\"memory\": \"64m\"}, \"labels\": {\"dev.faas.test\": \""
+                + stack.name + "\"}}")));
+        int first = status(gw.call("POST", "/function/" + fn, "x", null));
+        assertTrue(first == 503 || first == 200, "right after the deploy: not yet ready, never unknown: " + first);
+        waitFor(fn + " answers", Duration.ofSeconds(60), () -> status(gw.call("POST", "/function/" + fn, "x", null)) == 200);
+
+        JsonNode status = JSON.readTree(gw.api("GET", "/system/function/" + fn, null).body());
+        assertFalse(status.has("envVars"), "no envVars: " + status);
+        assertFalse(status.has("envProcess"), "the image's own fprocess: " + status);
+        assertEquals("64Mi", status.path("limits").path("memory").asText(), status.toString());
+
+        String metrics = gw.call("GET", "/metrics", null, null).body();
+        assertTrue(metrics.contains("function_name=\"" + fn + "\""), "the call is counted");
+        assertEquals(200, status(gw.api("DELETE", "/system/functions", "{\"functionName\": \"" + fn + "\"}")));
+        assertEquals(404, status(gw.call("POST", "/function/" + fn, "x", null)), "a delete is known at once too");
+        assertFalse(gw.call("GET", "/metrics", null, null).body().contains("function_name=\"" + fn + "\""),
+                "a deleted function's series leave /metrics");
+
+        JsonNode info = JSON.readTree(gw.api("GET", "/system/info", null).body());
+        assertTrue(info.path("version").path("sha").asText().matches("[0-9a-f]{40}(-dirty)?"), info.toString());
+        assertEquals(info.path("version").path("sha"), info.path("provider").path("version").path("sha"));
+
+        String container = Cli.run("docker", "ps", "-q", "--filter", "label=com.docker.swarm.service.name="
+                + stack.name + "_gateway").strip();
+        waitFor("the gateway's container reports healthy", Duration.ofSeconds(30), () -> Cli.run("docker", "inspect",
+                "--format", "{{.State.Health.Status}}", container).strip().equals("healthy"));
     }
 }

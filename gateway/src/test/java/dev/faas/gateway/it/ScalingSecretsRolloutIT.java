@@ -65,18 +65,30 @@ class ScalingSecretsRolloutIT extends SecuredGateway {
         assertEquals(405, put.statusCode());
         assertTrue(put.body().contains("new name"), put.body());
 
+        // Made the OpenFaaS way (its docs and scripts label secrets com.openfaas.owner=openfaas): visible, mountable.
+        String theirs = stack.name + "-theirs";
+        Cli.run("sh", "-c", "printf other | docker secret create --label com.openfaas.owner=openfaas " + theirs + " -");
+        assertTrue(gw.api("GET", "/system/secrets", null).body().contains("\"" + theirs + "\""));
+
         String fn = stack.function("secret");
         assertEquals(202, status(gw.api("POST", "/system/functions", "{\"service\": \"" + fn + "\", \"image\": "
-                + "\"faas/watchdog\", \"envProcess\": \"cat /run/secrets/" + secret + "\", \"secrets\": [\"" + secret
+                + "\"faas/watchdog\", \"envProcess\": \"cat /var/openfaas/secrets/" + secret + " /run/secrets/" + secret
+                + " /var/openfaas/secrets/" + theirs + "\", \"secrets\": [\"" + secret + "\", \"" + theirs
                 + "\"], \"readOnlyRootFilesystem\": true, \"labels\": {\"dev.faas.test\": \"" + stack.name + "\"}}")));
-        waitFor("the function reads its secret", Duration.ofSeconds(60), () -> gw.invoke(fn).equals(value));
+        waitFor("the function reads its secrets where OpenFaaS functions do, and at /run/secrets",
+                Duration.ofSeconds(60), () -> gw.invoke(fn).equals(value + value + "other"));
+        assertEquals("[\"" + secret + "\",\"" + theirs + "\"]",
+                JSON.readTree(gw.api("GET", "/system/function/" + fn, null).body()).path("secrets").toString(),
+                "each secret named once");
         HttpResponse<String> inUse = gw.api("DELETE", "/system/secrets", "{\"name\": \"" + secret + "\"}");
         assertEquals(409, inUse.statusCode(), inUse.body());
         assertFalse(Cli.run("docker", "service", "logs", "--raw", stack.name + "_gateway").contains(value),
                 "the gateway never logs a secret value");
         assertEquals(200, status(gw.api("DELETE", "/system/functions", "{\"functionName\": \"" + fn + "\"}")));
+        // 200, not 204: OpenFaaS's clients (faas-cli secret remove) accept only 200 or 202.
         waitFor("the secret is free", Duration.ofSeconds(30),
-                () -> status(gw.api("DELETE", "/system/secrets", "{\"name\": \"" + secret + "\"}")) == 204);
+                () -> status(gw.api("DELETE", "/system/secrets", "{\"name\": \"" + secret + "\"}")) == 200);
+        assertEquals(200, status(gw.api("DELETE", "/system/secrets", "{\"name\": \"" + theirs + "\"}")));
         assertEquals(404, status(gw.api("DELETE", "/system/secrets", "{\"name\": \"" + secret + "\"}")));
         assertEquals(404, status(gw.api("DELETE", "/system/secrets", "{\"name\": \"" + stack.name
                 + "_basic-auth-password\"}")), "secrets the platform does not own cannot be removed");

@@ -41,6 +41,7 @@ abstract class SecuredGateway {
         if (stack == null) {
             return;
         }
+        stack.keepGatewayLog(); // the gateway carries the test label too: removed below
         String services = Cli.quietly("docker", "service", "ls", "-q", "--filter", "label=dev.faas.test=" + stack.name);
         for (String id : services.lines().filter(l -> !l.isBlank()).toList()) {
             Cli.quietly("docker", "service", "rm", id.strip());

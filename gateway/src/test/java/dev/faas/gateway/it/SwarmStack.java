@@ -18,6 +18,7 @@ final class SwarmStack implements AutoCloseable {
     private final StringBuilder services = new StringBuilder();
     private final StringBuilder secrets = new StringBuilder();
     private final java.util.List<Path> secretFiles = new java.util.ArrayList<>();
+    private boolean logKept;
 
     SwarmStack(String prefix) {
         String suffix = Long.toString(ThreadLocalRandom.current().nextLong(1L << 30, 1L << 35), 36);
@@ -97,15 +98,26 @@ final class SwarmStack implements AutoCloseable {
         }
     }
 
-    /** The gateway's log is kept in target/ (beside the failsafe reports): a failure there is explained by it. */
-    @Override
-    public void close() {
+    /**
+     * Keeps the gateway's log in target/ (beside the failsafe reports): a failure there is explained by it. Called
+     * before anything of the stack is removed (a removed service has no logs any more); once is enough.
+     */
+    void keepGatewayLog() {
+        if (logKept) {
+            return;
+        }
+        logKept = true;
         try {
             Files.writeString(Path.of("target", name + "-gateway.log"),
                     Cli.quietly("docker", "service", "logs", "--timestamps", name + "_gateway"));
         } catch (IOException e) {
             // the log is a help, not a result
         }
+    }
+
+    @Override
+    public void close() {
+        keepGatewayLog();
         Cli.quietly("docker", "stack", "rm", name);
         // The network goes once its tasks are gone; wait briefly so the next run starts clean.
         for (int i = 0; i < 60; i++) {
