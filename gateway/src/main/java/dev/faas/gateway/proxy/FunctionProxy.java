@@ -17,7 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Forwards a routed request to one ready replica of its function and streams the answer back. Adds
- * {@code X-Call-Id} (kept when the caller sent one; also on the response), {@code X-Start-Time} (Unix ns),
+ * {@code X-Call-Id} (kept when the caller sent one) and {@code X-Start-Time} (Unix ns), both on the response too,
  * {@code X-Forwarded-For} / {@code -Host}; drops hop-by-hop headers both ways; records the call's metrics.
  * <p>
  * Errors: unknown function 404, no ready replica 503; failures after that are mapped by {@link UpstreamErrors}
@@ -74,6 +74,7 @@ public final class FunctionProxy implements FunctionCall {
         }
         long started = System.nanoTime();
         String label = function.name();
+        metrics.started(label);
         exchange.addExchangeCompleteListener((ex, next) -> {
             metrics.record(label, ex.getStatusCode(), System.nanoTime() - started);
             next.proceed();
@@ -86,12 +87,15 @@ public final class FunctionProxy implements FunctionCall {
             exchange.getRequestHeaders().put(X_CALL_ID, callId);
         }
         exchange.getResponseHeaders().put(X_CALL_ID, callId);
+        // OpenFaaS's clients read both from the answer too, whatever it is (an error of the gateway's own as well).
+        long startTime = System.currentTimeMillis() * 1_000_000L;
+        exchange.getResponseHeaders().put(X_START_TIME, startTime);
         LoadBalancingProxyClient balancer = balancers.forFunction(function.id());
         if (!function.hasReadyReplica() || balancer == null) {
             NO_REPLICA.handleRequest(exchange);
             return;
         }
-        exchange.getRequestHeaders().put(X_START_TIME, System.currentTimeMillis() * 1_000_000L);
+        exchange.getRequestHeaders().put(X_START_TIME, startTime);
         HopByHop.strip(exchange.getRequestHeaders());
         exchange.addResponseCommitListener(ex -> HopByHop.strip(ex.getResponseHeaders()));
         exchange.addDefaultResponseListener(new UpstreamErrors(label, config));

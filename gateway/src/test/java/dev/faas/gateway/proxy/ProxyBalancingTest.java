@@ -180,6 +180,23 @@ class ProxyBalancingTest {
         assertTrue(r.headers().firstValue("X-Call-Id").isPresent());
     }
 
+    /** OpenFaaS clients read X-Call-Id and X-Start-Time from the answer: the same values the function was sent. */
+    @Test
+    void theAnswerCarriesTheCallIdAndStartTimeTheFunctionWasSent() throws Exception {
+        try (RecordingUpstream function = new RecordingUpstream()) {
+            gateway.start("f=" + function.address());
+            long before = System.currentTimeMillis() * 1_000_000L;
+            HttpResponse<String> r = gateway.call("f");
+            RecordingUpstream.Seen sent = function.next();
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(sent.header("X-Call-Id"), r.headers().firstValue("X-Call-Id").orElse("(none)"));
+            assertEquals(sent.header("X-Start-Time"), r.headers().firstValue("X-Start-Time").orElse("(none)"));
+            long start = Long.parseLong(r.headers().firstValue("X-Start-Time").orElseThrow());
+            assertTrue(start >= before - 1_000_000L && start <= System.currentTimeMillis() * 1_000_000L,
+                    "X-Start-Time is the call's start in Unix nanoseconds: " + start);
+        }
+    }
+
     /** Functions that answer as they go (progress, logs, events) must reach the caller as they go, not at their end. */
     @Test
     void theFunctionsAnswerIsStreamedNotHeldUntilItEnds() throws Exception {
