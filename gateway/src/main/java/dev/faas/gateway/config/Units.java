@@ -1,5 +1,6 @@
 package dev.faas.gateway.config;
 
+import dev.faas.common.Durations;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -7,23 +8,9 @@ import java.util.Locale;
 final class Units {
     private Units() {}
 
+    /** The watchdog's grammar too ({@link Durations}): 5, 500ms, 1.5s, 1m30s. */
     static Duration duration(String text) {
-        String v = text.trim().toLowerCase(Locale.ROOT);
-        int split = 0;
-        while (split < v.length() && Character.isDigit(v.charAt(split))) {
-            split++;
-        }
-        if (split == 0) {
-            throw new IllegalArgumentException(text);
-        }
-        long n = Long.parseLong(v.substring(0, split));
-        return switch (v.substring(split)) {
-            case "", "s" -> Duration.ofSeconds(n);
-            case "ms" -> Duration.ofMillis(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> throw new IllegalArgumentException(text);
-        };
+        return Durations.parse(text);
     }
 
     static long bytes(String text) {
