@@ -29,6 +29,7 @@ import dev.faas.gateway.provider.swarm.SwarmManager;
 import dev.faas.gateway.provider.swarm.SwarmProvider;
 import dev.faas.gateway.proxy.Balancers;
 import dev.faas.gateway.proxy.FunctionProxy;
+import dev.faas.gateway.proxy.StrictFraming;
 import dev.faas.gateway.routing.FunctionRouter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Undertow;
@@ -126,7 +127,7 @@ public final class Main {
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 0L)
                 .setSocketOption(Options.READ_TIMEOUT, (int) config.readTimeout().toMillis())
                 .setSocketOption(Options.WRITE_TIMEOUT, (int) config.writeTimeout().toMillis())
-                .setHandler(BodyLimit.guard(config.maxBody(), handler))
+                .setHandler(StrictFraming.guard(BodyLimit.guard(config.maxBody(), handler)))
                 .build();
     }
 

@@ -6,16 +6,23 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Removes the hop-by-hop headers (RFC 9110 §7.6.1) that describe one connection and must not be forwarded,
- * plus every header a {@code Connection} header names. Framing headers (Content-Length, Transfer-Encoding) stay:
- * Undertow rewrites them for each side itself and needs them to stream bodies.
+ * plus every header a {@code Connection} header names, except those in {@link #KEPT}.
  */
 public final class HopByHop {
     static final List<HttpString> HEADERS = List.of(
             Headers.CONNECTION, Headers.KEEP_ALIVE, Headers.PROXY_AUTHENTICATE, Headers.PROXY_AUTHORIZATION,
             Headers.TE, Headers.TRAILER, Headers.UPGRADE, new HttpString("Proxy-Connection"));
+
+    /**
+     * Never removed, whatever {@code Connection} names: the framing (Undertow needs it), {@code Host} (a caller's
+     * {@code Connection: host} took it from the function) and the call's own headers, which the gateway sets.
+     */
+    private static final Set<String> KEPT =
+            Set.of("content-length", "transfer-encoding", "host", "x-call-id", "x-start-time");
 
     private HopByHop() {}
 
@@ -25,7 +32,7 @@ public final class HopByHop {
             for (String value : connection) {
                 for (String token : value.split(",")) {
                     String name = token.trim().toLowerCase(Locale.ROOT);
-                    if (!name.isEmpty() && !name.equals("content-length") && !name.equals("transfer-encoding")) {
+                    if (!name.isEmpty() && !KEPT.contains(name)) {
                         headers.remove(name);
                     }
                 }

@@ -37,4 +37,20 @@ class HopByHopTest {
         assertTrue(h.contains("Transfer-Encoding"));
         assertFalse(h.contains("Connection"));
     }
+
+    /** A caller's Connection header may not take Host or the call's own headers from the function. */
+    @Test
+    void hostAndTheCallsHeadersStayEvenWhenConnectionNamesThem() {
+        HeaderMap h = new HeaderMap();
+        h.put(HttpString.tryFromString("Connection"), "host, X-Call-Id, x-start-time, X-Other");
+        h.put(HttpString.tryFromString("Host"), "example");
+        h.put(HttpString.tryFromString("X-Call-Id"), "abc");
+        h.put(HttpString.tryFromString("X-Start-Time"), "1");
+        h.put(HttpString.tryFromString("X-Other"), "gone");
+        HopByHop.strip(h);
+        assertEquals("example", h.getFirst("Host"));
+        assertEquals("abc", h.getFirst("X-Call-Id"));
+        assertEquals("1", h.getFirst("X-Start-Time"));
+        assertFalse(h.contains("X-Other"));
+    }
 }
