@@ -127,18 +127,20 @@ class ForkModeTest {
         }
     }
 
-    /** No environment can hold a NUL: such a header or path is left out, and the function still runs. */
+    /**
+     * No environment can hold a NUL: a path with a decoded %00 is left out, and the function still runs. (A NUL in a
+     * header value is a malformed request, refused with 400: MalformedRequestsTest.)
+     */
     @Test
-    void aNulInAHeaderOrThePathLeavesThatEntryOutInsteadOfFailingTheCall() throws Exception {
+    void aNulInThePathLeavesHttpPathOutInsteadOfFailingTheCall() throws Exception {
         try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", "env"), dir);
              java.net.Socket s = new java.net.Socket("127.0.0.1", w.port())) {
             s.setSoTimeout(5000);
-            s.getOutputStream().write(("POST /a%00b HTTP/1.1\r\nHost: x\r\nX-Bad: a\0b\r\nX-Good: yes\r\n"
+            s.getOutputStream().write(("POST /a%00b HTTP/1.1\r\nHost: x\r\nX-Good: yes\r\n"
                     + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
             String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
             assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
             assertTrue(answer.contains("Http_X_Good=yes\n"), answer);
-            assertFalse(answer.contains("Http_X_Bad"), answer);
             assertFalse(answer.contains("Http_Path"), answer);
         }
     }

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 
 /**
@@ -15,6 +17,7 @@ import java.util.concurrent.Executors;
  *   /slow?ms=N   sleeps N ms, then "slept"
  *   /crash       exits with status 3 without answering
  *   /stream      "first\n" at once, "second\n" after 300 ms (chunked)
+ *   /echo        "body=[BODY]" and a line "name: value" for each header whose name starts with x, lower case, sorted
  *   anything     "METHOD PATH?QUERY x-test=VALUE body=BODY pid=PID"
  * </pre>
  */
@@ -38,6 +41,9 @@ public final class TestUpstream {
                     sleep(Long.parseLong(query.substring(query.indexOf('=') + 1)));
                     answer(exchange, "slept");
                     break;
+                case "/echo":
+                    answer(exchange, echo(exchange, body));
+                    break;
                 case "/crash":
                     Runtime.getRuntime().halt(3);
                     break;
@@ -56,6 +62,17 @@ public final class TestUpstream {
                             + " pid=" + ProcessHandle.current().pid());
             }
         }
+    }
+
+    private static String echo(HttpExchange exchange, byte[] body) {
+        StringBuilder seen = new StringBuilder("body=[").append(new String(body, StandardCharsets.ISO_8859_1))
+                .append("]\n");
+        new TreeMap<>(exchange.getRequestHeaders()).forEach((name, values) -> {
+            if (name.toLowerCase(Locale.ROOT).startsWith("x")) {
+                seen.append(name.toLowerCase(Locale.ROOT)).append(": ").append(String.join(",", values)).append('\n');
+            }
+        });
+        return seen.toString();
     }
 
     private static void answer(HttpExchange exchange, String text) throws IOException {

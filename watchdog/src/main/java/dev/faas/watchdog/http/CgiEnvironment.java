@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The request as environment variables, the classic watchdog's cgi_headers: {@code Http_<Header>} for each header
- * (Go's canonical name, '-' → '_', first value), plus Http_Method, Http_Path, Http_Query, Http_Host and
+ * (Go's canonical name, '-' → '_', first value; a name with '_' also as if it were '-'), plus Http_Method, Http_Path, Http_Query, Http_Host and
  * Http_Content_Length.
  */
 public final class CgiEnvironment {
@@ -23,6 +23,18 @@ public final class CgiEnvironment {
             List<String> values = header.getValue();
             if (!values.isEmpty()) {
                 put(env, "Http_" + canonicalName(header.getKey()).replace('-', '_'), values.get(0));
+            }
+        }
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            String name = header.getKey();
+            if (name.indexOf('_') >= 0 && !header.getValue().isEmpty()) {
+                // Go's canonical form (the classic name) does not capitalise after '_': X_Foo_Bar → Http_X_foo_bar,
+                // where a function looks for Http_X_Foo_Bar as for X-Foo-Bar, finds nothing and reports the
+                // header dropped. Both are set; a real X-Foo-Bar keeps its own value.
+                String alias = "Http_" + canonicalName(name.replace('_', '-')).replace('-', '_');
+                if (!env.containsKey(alias)) {
+                    put(env, alias, header.getValue().get(0));
+                }
             }
         }
         put(env, "Http_Method", method);

@@ -92,7 +92,7 @@ public final class FunctionHandler implements HttpHandler {
         } else if (outcome instanceof Outcome.BodyTooLarge tooLarge) {
             tooLarge(exchange, tooLarge.maxBytes());
         } else if (outcome instanceof Outcome.BodyUnreadable unreadable) {
-            Responses.text(exchange, 400, "the request body could not be read: " + unreadable.reason() + "\n");
+            Responses.refuse(exchange, 400, "the request body could not be read: " + unreadable.reason() + "\n");
         } else if (outcome instanceof Outcome.OutputFailed failed) {
             Responses.text(exchange, 500, "the function's output could not be read: " + failed.reason() + "\n");
         } else {

@@ -22,6 +22,12 @@ final class Responses {
         }
     }
 
+    /** A request the watchdog will not serve: the answer, then the connection closes (its input cannot be trusted). */
+    static void refuse(HttpExchange exchange, int status, String body) throws IOException {
+        exchange.getResponseHeaders().set("Connection", "close");
+        text(exchange, status, body);
+    }
+
     /** Seconds with six decimals, as the classic watchdog printed X-Duration-Seconds. */
     static String seconds(long nanos) {
         long micros = nanos / 1000;

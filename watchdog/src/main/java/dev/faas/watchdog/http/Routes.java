@@ -64,6 +64,14 @@ public final class Routes implements HttpHandler {
         inFlight.enter();
         boolean close = true;
         try {
+            String problem = RequestCheck.problem(exchange);
+            if (problem != null) {
+                Responses.refuse(exchange, 400, problem + "\n");
+                return;
+            }
+            if ("chunked".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Transfer-Encoding"))) {
+                exchange.setStreams(new ChunkedBody(exchange.getRequestBody(), exchange), null);
+            }
             Route route = of(exchange.getRequestURI().getPath());
             if (route == Route.FUNCTION) {
                 function.handle(exchange);

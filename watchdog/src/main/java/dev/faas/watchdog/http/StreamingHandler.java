@@ -77,6 +77,10 @@ final class StreamingHandler implements HttpHandler {
                 return; // no output at all: the exit status decides the answer
             }
             FunctionHandler.setContentType(exchange, config);
+            if (exchange.getRequestBody() instanceof ChunkedBody body && !body.ended()) {
+                // A trailer may still come, and then must not be read as the next request (ChunkedBody).
+                exchange.getResponseHeaders().set("Connection", "close");
+            }
             exchange.sendResponseHeaders(200, 0);
             committed = true;
             OutputStream body = exchange.getResponseBody();

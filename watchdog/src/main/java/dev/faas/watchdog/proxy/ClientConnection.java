@@ -94,6 +94,10 @@ final class ClientConnection implements Runnable {
     private boolean serve(Heads.Request req, HttpInput in, OutputStream out) throws IOException {
         boolean keepAlive = req.http11() && !req.fields().hasToken("Connection", "close") && !readiness.isDraining();
         Routes.Route route = Routes.of(req.path());
+        if (req.method().equals("CONNECT")) { // its target is host:port, not a path: nothing to hand a function
+            Framing.ofRequest(req.fields(), in);
+            return Replies.text(out, 501, "CONNECT is not supported: the watchdog is not a proxy\n", false);
+        }
         if (route == Routes.Route.FUNCTION) {
             return forwarder.forward(req, in, out, keepAlive, this::stopReading);
         }

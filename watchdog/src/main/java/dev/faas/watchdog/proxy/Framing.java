@@ -1,6 +1,8 @@
 package dev.faas.watchdog.proxy;
 
+import dev.faas.watchdog.http.HttpSyntax;
 import java.io.IOException;
+import java.util.List;
 
 /** How a message's body is delimited (RFC 9112 §6.3). */
 record Framing(Kind kind, long length) {
@@ -10,11 +12,20 @@ record Framing(Kind kind, long length) {
     static final Framing CHUNKED = new Framing(Kind.CHUNKED, -1);
     static final Framing UNTIL_CLOSE = new Framing(Kind.UNTIL_CLOSE, -1);
 
+    /**
+     * RFC 9112 §6.3 for a request, strictly: Transfer-Encoding must be exactly {@code chunked} (any other coding
+     * or a final coding other than chunked leaves the length unknown: 400), never together with Content-Length,
+     * and every Content-Length must agree.
+     */
     static Framing ofRequest(HeaderFields fields, HttpInput in) throws IOException {
-        String coding = fields.get("Transfer-Encoding");
-        if (coding != null) {
-            if (!lastCodingIsChunked(coding) || fields.get("Content-Length") != null) {
-                throw in.failure("a request body must be chunked or have one Content-Length");
+        List<String> codings = fields.all("Transfer-Encoding");
+        if (!codings.isEmpty()) {
+            if (!fields.all("Content-Length").isEmpty()) {
+                throw in.failure("a request may not have both Content-Length and Transfer-Encoding");
+            }
+            String coding = String.join(", ", codings);
+            if (!coding.strip().equalsIgnoreCase("chunked")) {
+                throw in.failure("Transfer-Encoding must be exactly chunked (got '" + coding + "')");
             }
             return CHUNKED;
         }
@@ -45,18 +56,11 @@ record Framing(Kind kind, long length) {
     }
 
     private static long contentLength(HeaderFields fields, HttpInput in) throws IOException {
-        String value = fields.get("Content-Length");
-        if (value == null) {
-            return -1;
+        List<String> values = fields.all("Content-Length");
+        Long length = HttpSyntax.contentLength(values);
+        if (length == null) {
+            throw in.failure("bad or conflicting Content-Length " + values);
         }
-        try {
-            long length = Long.parseLong(value.trim());
-            if (length >= 0) {
-                return length;
-            }
-        } catch (NumberFormatException e) {
-            // falls through
-        }
-        throw in.failure("bad Content-Length '" + value + "'");
+        return length;
     }
 }

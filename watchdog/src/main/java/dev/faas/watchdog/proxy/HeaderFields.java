@@ -1,5 +1,6 @@
 package dev.faas.watchdog.proxy;
 
+import dev.faas.watchdog.http.HttpSyntax;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,13 +31,80 @@ final class HeaderFields {
             if (line.isEmpty()) {
                 return fields;
             }
-            int colon = line.indexOf(':');
-            if (colon <= 0 || line.charAt(colon - 1) == ' ' || fields.names.size() == MAX_FIELDS) {
-                throw in.failure("malformed or too many header fields");
+            if (fields.names.size() == MAX_FIELDS) {
+                throw in.failure("more than " + MAX_FIELDS + " header fields");
             }
+            int colon = field(line, in);
             fields.names.add(line.substring(0, colon));
-            fields.values.add(line.substring(colon + 1).trim());
+            fields.values.add(strip(line.substring(colon + 1)));
         }
+    }
+
+    /** Reads and checks the trailer section after a last chunk; its fields are dropped, not forwarded. */
+    static void readTrailer(HttpInput in) throws IOException {
+        for (int count = 0; ; count++) {
+            String line = in.readLine();
+            if (line == null) {
+                throw in.failure("the connection ended inside a chunked body's trailer");
+            }
+            if (line.isEmpty()) {
+                return;
+            }
+            if (count == MAX_FIELDS) {
+                throw in.failure("more than " + MAX_FIELDS + " trailer fields");
+            }
+            field(line, in);
+        }
+    }
+
+    /**
+     * Checks one field line (RFC 9112 §5): a token name right before the colon (no space: §5.1 makes that a 400),
+     * a value without control characters, and no obs-fold (a line starting with whitespace continues the previous
+     * one in old senders; §5.2 lets a server refuse it). @return the colon's index
+     */
+    private static int field(String line, HttpInput in) throws IOException {
+        char first = line.charAt(0);
+        if (first == ' ' || first == '\t') {
+            throw in.failure("malformed header: a line folded onto the previous one (obs-fold) is not accepted");
+        }
+        int colon = line.indexOf(':');
+        if (colon < 0) {
+            throw in.failure("malformed header: no colon in a header line");
+        }
+        if (!HttpSyntax.isToken(line.substring(0, colon))) {
+            throw in.failure(colon == 0 ? "malformed header: an empty header name"
+                    : "malformed header: a header name may hold only letters, digits and !#$%&'*+-.^_`|~"
+                    + " (no space before the colon)");
+        }
+        if (HttpSyntax.hasControl(line)) {
+            throw in.failure("malformed header: a control character (such as NUL) in the value of "
+                    + line.substring(0, colon));
+        }
+        return colon;
+    }
+
+    /** Optional whitespace (SP, HTAB) around a value is not part of it. */
+    private static String strip(String value) {
+        int from = 0;
+        int to = value.length();
+        while (from < to && (value.charAt(from) == ' ' || value.charAt(from) == '\t')) {
+            from++;
+        }
+        while (to > from && (value.charAt(to - 1) == ' ' || value.charAt(to - 1) == '\t')) {
+            to--;
+        }
+        return value.substring(from, to);
+    }
+
+    /** Every value of a field, in order (a field may be sent on several lines). */
+    List<String> all(String name) {
+        List<String> found = new ArrayList<>(1);
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i).equalsIgnoreCase(name)) {
+                found.add(values.get(i));
+            }
+        }
+        return found;
     }
 
     /** The first value of a field, or null. */

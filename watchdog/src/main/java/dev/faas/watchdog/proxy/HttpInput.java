@@ -1,5 +1,6 @@
 package dev.faas.watchdog.proxy;
 
+import dev.faas.watchdog.http.HttpSyntax;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,6 +11,12 @@ import java.nio.charset.StandardCharsets;
  * current message stay in the buffer for the next one (pipelined or kept-alive requests).
  */
 final class HttpInput {
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    /** 2^59: 15 hex digits and some; a larger chunk could only be an attempt to overflow a size. */
+    private static final long MAX_CHUNK_SIZE = 1L << 59;
+    /** Chunk extensions are rare and tiny; a long one is a way to make a server buffer without a body. */
+    private static final int MAX_EXTENSIONS = 1024;
     private final InputStream in;
     private final byte[] buf;
     private final boolean client;
@@ -28,14 +35,25 @@ final class HttpInput {
         return client ? new ClientFailure(400, message) : new IOException(message);
     }
 
-    /** A line without its line end; null when the stream ends before its first byte. */
+    /**
+     * A line without its CRLF; null when the stream ends before its first byte. Lines must end in CRLF and hold no
+     * other CR (RFC 9112 §2.2 lets a recipient take a bare LF as a line end: refused instead, so that no server
+     * behind this one can split the message differently).
+     */
     String readLine() throws IOException {
         int scanned = pos;
         while (true) {
             for (int i = scanned; i < end; i++) {
                 if (buf[i] == '\n') {
-                    int stop = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
-                    String line = new String(buf, pos, stop - pos, StandardCharsets.ISO_8859_1);
+                    if (i == pos || buf[i - 1] != '\r') {
+                        throw failure("malformed message: a line ends in a bare LF (use CRLF)");
+                    }
+                    for (int j = pos; j < i - 1; j++) {
+                        if (buf[j] == '\r') {
+                            throw failure("malformed message: a bare CR inside a line");
+                        }
+                    }
+                    String line = new String(buf, pos, i - 1 - pos, StandardCharsets.ISO_8859_1);
                     pos = i + 1;
                     return line;
                 }
@@ -81,36 +99,34 @@ final class HttpInput {
     }
 
     /**
-     * Copies a chunked body to its last chunk and trailers: as it came when {@code raw} (the receiver reads it
-     * chunked too), else only the data.
+     * Copies a chunked body to its last chunk and trailer section: re-chunked when {@code chunked} (the receiver
+     * reads it chunked too), else only the data. Chunk extensions and trailer fields are checked but not passed on:
+     * they belong to this hop (RFC 9112 §7.1.1, §7.1.2), and the JDK's server, which functions often use, refuses
+     * any trailer ("invalid chunk end").
      */
-    void copyChunked(OutputStream out, boolean raw) throws IOException {
+    void copyChunked(OutputStream out, boolean chunked) throws IOException {
         while (true) {
             if (pos == end) {
                 out.flush();
             }
-            String sizeLine = requireLine();
-            long size = chunkSize(sizeLine);
-            if (raw) {
-                writeLine(out, sizeLine);
-            }
+            long size = chunkSize(requireLine());
             if (size == 0) {
-                String trailer;
-                do {
-                    trailer = requireLine();
-                    if (raw) {
-                        writeLine(out, trailer);
-                    }
-                } while (!trailer.isEmpty());
+                HeaderFields.readTrailer(this);
+                if (chunked) {
+                    out.write(LAST_CHUNK);
+                }
                 return;
+            }
+            if (chunked) {
+                out.write(Long.toHexString(size).getBytes(StandardCharsets.ISO_8859_1));
+                out.write(CRLF);
             }
             copyFixed(size, out);
             if (!requireLine().isEmpty()) {
-                throw failure("malformed chunked body: no line end after a chunk");
+                throw failure("malformed chunked body: no CRLF after a chunk's data");
             }
-            if (raw) {
-                out.write('\r');
-                out.write('\n');
+            if (chunked) {
+                out.write(CRLF);
             }
         }
     }
@@ -158,23 +174,32 @@ final class HttpInput {
         return line;
     }
 
+    /** chunk-size = 1*HEXDIG, then nothing or chunk extensions (";" name ["=" value], bounded). */
     private long chunkSize(String line) throws IOException {
-        int stop = line.indexOf(';');
-        String hex = (stop < 0 ? line : line.substring(0, stop)).trim();
-        try {
-            long size = Long.parseLong(hex, 16);
-            if (size >= 0) {
-                return size;
+        long size = 0;
+        int i = 0;
+        for (; i < line.length(); i++) {
+            int digit = Character.digit(line.charAt(i), 16);
+            if (digit < 0 || line.charAt(i) > 'f') { // Character.digit also takes non-ASCII digits
+                break;
             }
-        } catch (NumberFormatException e) {
-            // falls through
+            if (size > MAX_CHUNK_SIZE >>> 4) {
+                throw failure("malformed chunked body: chunk size too large");
+            }
+            size = (size << 4) | digit;
         }
-        throw failure("malformed chunked body: bad chunk size '" + hex + "'");
+        if (i == 0) {
+            throw failure("malformed chunked body: a chunk size must be hex digits (got '" + shortened(line) + "')");
+        }
+        String rest = line.substring(i).stripLeading(); // BWS before ';'
+        if (!rest.isEmpty() && (rest.charAt(0) != ';' || rest.length() > MAX_EXTENSIONS
+                || HttpSyntax.hasControl(rest))) {
+            throw failure("malformed chunked body: bad chunk size line '" + shortened(line) + "'");
+        }
+        return size;
     }
 
-    private static void writeLine(OutputStream out, String line) throws IOException {
-        out.write(line.getBytes(StandardCharsets.ISO_8859_1));
-        out.write('\r');
-        out.write('\n');
+    private static String shortened(String line) {
+        return line.length() <= 40 ? line : line.substring(0, 40) + "...";
     }
 }

@@ -38,6 +38,7 @@ final class Replies {
             case 405: return "Method Not Allowed";
             case 429: return "Too Many Requests";
             case 431: return "Request Header Fields Too Large";
+            case 501: return "Not Implemented";
             case 502: return "Bad Gateway";
             case 503: return "Service Unavailable";
             case 504: return "Gateway Timeout";

@@ -10,6 +10,19 @@ import org.junit.jupiter.api.Test;
 
 class CgiEnvironmentTest {
     @Test
+    void aNameWithUnderscoresIsSetInGoFormAndAsIfTheyWereHyphensWithoutTakingARealHyphenNamesValue() {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        headers.put("X_foo_bar", List.of("underscored"));
+        headers.put("X_other", List.of("o"));
+        headers.put("X-other", List.of("hyphen"));
+        Map<String, String> env = CgiEnvironment.of("GET", "/", null, headers, 0);
+        assertEquals("underscored", env.get("Http_X_foo_bar"), "the classic watchdog's name");
+        assertEquals("underscored", env.get("Http_X_Foo_Bar"), "the name a function looks for");
+        assertEquals("hyphen", env.get("Http_X_Other"), "a real X-Other keeps its own variable");
+        assertEquals("o", env.get("Http_X_other"));
+    }
+
+    @Test
     void headersBecomeHttpVariablesInGoCanonicalFormWithTheFirstValue() {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         headers.put("X-custom-header", List.of("first", "second"));

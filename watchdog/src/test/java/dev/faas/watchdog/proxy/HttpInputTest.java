@@ -37,11 +37,11 @@ class HttpInputTest {
     }
 
     @Test
-    void chunkedBodiesAreRelayedAsTheyCameOrDecoded() throws IOException {
+    void chunkedBodiesAreRelayedWithoutTheirExtensionsAndTrailerOrDecoded() throws IOException {
         String chunked = "5;ext=1\r\nhello\r\n7\r\n, world\r\n0\r\nTrailer: t\r\n\r\n";
         ByteArrayOutputStream raw = new ByteArrayOutputStream();
         input(chunked, false).copyChunked(raw, true);
-        assertEquals(chunked, raw.toString(StandardCharsets.ISO_8859_1));
+        assertEquals("5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n", raw.toString(StandardCharsets.ISO_8859_1));
         ByteArrayOutputStream decoded = new ByteArrayOutputStream();
         input(chunked, false).copyChunked(decoded, false);
         assertEquals("hello, world", decoded.toString(StandardCharsets.ISO_8859_1));
