@@ -36,6 +36,28 @@ class ForkModeTest {
     }
 
     @Test
+    void eachCallLogsTheClassicForkingAndWroteLinesInTheGatewaysLayout() throws Exception {
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", "cat"), dir)) {
+            assertEquals("hello watchdog", w.post("hello watchdog").body());
+            String wrote = w.awaitLogLine("event=wrote");
+            assertTrue(wrote.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(?:Z|[+-]\\d\\d:\\d\\d) INFO watchdog - "
+                    + "event=wrote bytes=14 duration_s=(\\d+\\.\\d{6}) msg=\"Wrote 14 Bytes - Duration: \\1 seconds\""), wrote);
+            assertTrue(w.log().contains("INFO watchdog - event=fork msg=\"Forking fprocess.\""), w.log());
+        }
+    }
+
+    @Test
+    void logCallsFalseLeavesThePerCallLinesOut() throws Exception {
+        String script = Scripts.write(dir, "maybe-fail.sh", "read x; [ \"$x\" = fail ] && exit 3; echo ok");
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", script, "log_calls", "false"), dir)) {
+            assertEquals(200, w.post("fine\n").statusCode());
+            assertEquals(500, w.post("fail\n").statusCode());
+            w.awaitLogLine("function exited with an error"); // logged after the calls' own lines would be
+            assertFalse(w.log().contains("event=fork") || w.log().contains("event=wrote"), w.log());
+        }
+    }
+
+    @Test
     void nonZeroExitIs500NamingTheExitStatusThenTheOutput() throws Exception {
         String script = Scripts.write(dir, "fail.sh", "echo partial\necho oops >&2\nexit 3");
         try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", script), dir)) {
@@ -173,8 +195,8 @@ class ForkModeTest {
             assertEquals(500, r.statusCode());
             assertTrue(r.body().startsWith("cannot start the function: program 'no-such-program-xyz' was not found"),
                     r.body());
-            assertTrue(w.log().contains("level=warn msg=\"fprocess program not found"), w.log());
-            assertTrue(w.log().contains("level=error msg=\"cannot start the function\""), w.log());
+            assertTrue(w.log().contains("WARN watchdog - msg=\"fprocess program not found"), w.log());
+            assertTrue(w.log().contains("ERROR watchdog - msg=\"cannot start the function\""), w.log());
         }
     }
 }

@@ -52,6 +52,7 @@ final class WatchdogProcess implements AutoCloseable {
         Map<String, String> childEnv = builder.environment();
         childEnv.keySet().removeIf(k -> k.equals("fprocess") || k.startsWith("Http_"));
         childEnv.put("port", "0");
+        childEnv.put("metrics_port", "0");
         childEnv.put("bind_address", "127.0.0.1");
         childEnv.put("TMPDIR", tmpDir.toString());
         childEnv.put("WATCHDOG_TEST_MARKER", marker);
@@ -131,6 +132,20 @@ final class WatchdogProcess implements AutoCloseable {
             reader.join(5000);
         }
         return String.join("\n", log);
+    }
+
+    /** Waits (up to 10 s) for a log line holding {@code fragment}, and returns it. */
+    String awaitLogLine(String fragment) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            for (String line : log) {
+                if (line.contains(fragment)) {
+                    return line;
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no log line with '" + fragment + "'; the log:\n" + String.join("\n", log));
     }
 
     /** Pids of live processes (not the watchdog itself) whose environment carries this watchdog's marker. */

@@ -22,6 +22,8 @@ import java.util.Map;
  *                       process; and how long SIGTERM waits for in-flight requests (0 = none)
  * @param execTimeout    time the process may run before its whole tree is killed (0 = only write_timeout applies)
  * @param maxBodySize    largest request body in bytes, 0 = unlimited
+ * @param logCalls       fork mode: the classic watchdog's two lines per call ("Forking fprocess.", "Wrote N Bytes")
+ * @param metricsPort    where /metrics is served (of-watchdog's MetricsPort, fixed at 8081 there), 0 = a free port
  * @param lockFile       $TMPDIR/.lock, present exactly while the watchdog is healthy
  */
 public record WatchdogConfig(
@@ -41,6 +43,8 @@ public record WatchdogConfig(
         int port,
         int maxInflight,
         long maxBodySize,
+        boolean logCalls,
+        int metricsPort,
         Path lockFile) {
 
     public WatchdogConfig {
@@ -71,6 +75,8 @@ public record WatchdogConfig(
                 r.integer("port", 8080, 0, 65535),
                 r.integer("max_inflight", 0, 0, Integer.MAX_VALUE),
                 r.size("max_body_size", "64m"),
+                r.bool("log_calls", true),
+                r.integer("metrics_port", 8081, 0, 65535),
                 Path.of(r.text("TMPDIR", "/tmp"), ".lock"));
     }
 

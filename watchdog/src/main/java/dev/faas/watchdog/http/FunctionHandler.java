@@ -65,6 +65,9 @@ public final class FunctionHandler implements HttpHandler {
                         headers, length)
                 : Map.of();
         OutputBuffer output = new OutputBuffer();
+        if (config.logCalls()) {
+            Log.forking();
+        }
         Outcome outcome;
         try {
             outcome = runner.run(env, stdin, output);
@@ -79,6 +82,9 @@ public final class FunctionHandler implements HttpHandler {
             return;
         }
         respond(exchange, outcome, output);
+        if (config.logCalls() && outcome instanceof Outcome.Exited exited && exited.status() == 0) {
+            Log.wrote(output.size(), Responses.seconds(exited.nanos()));
+        }
     }
 
     /** The answer once the process ended; streaming mode uses it too while nothing was sent. */
