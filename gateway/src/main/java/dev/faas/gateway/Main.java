@@ -125,10 +125,20 @@ public final class Main {
                 .addHttpListener(config.port(), host)
                 .setIoThreads(config.ioThreads())
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 0L)
-                .setSocketOption(Options.READ_TIMEOUT, (int) config.readTimeout().toMillis())
-                .setSocketOption(Options.WRITE_TIMEOUT, (int) config.writeTimeout().toMillis())
+                // A head that has not arrived whole within head_timeout of its first byte closes the connection
+                // (Undertow closes it without an answer: it has no hook to write a 408 there).
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(config.headTimeout()))
+                // At max_connections accepting stops until they are down to nine tenths (XNIO's water marks).
+                .setSocketOption(Options.CONNECTION_HIGH_WATER, config.maxConnections())
+                .setSocketOption(Options.CONNECTION_LOW_WATER, Math.max(1, config.maxConnections() * 9 / 10))
+                .setSocketOption(Options.READ_TIMEOUT, millis(config.readTimeout()))
+                .setSocketOption(Options.WRITE_TIMEOUT, millis(config.writeTimeout()))
                 .setHandler(StrictFraming.guard(BodyLimit.guard(config.maxBody(), handler)))
                 .build();
+    }
+
+    private static int millis(java.time.Duration d) {
+        return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
     }
 
     private static Routes.Management management(FunctionManager functions, SecretStore secrets, LogSource logs,

@@ -11,6 +11,10 @@ import java.util.Map;
  * @param port              HTTP port for functions, /system, /metrics and /healthz ({@code port}, 8080)
  * @param ioThreads         Undertow IO threads ({@code io_threads}, one per core)
  * @param readTimeout       idle time allowed while reading a request ({@code read_timeout}, 65s)
+ * @param headTimeout       longest a request's head (request line and headers) may take to arrive from its first
+ *                          byte; past it the connection is closed ({@code head_timeout}, 10s)
+ * @param maxConnections    open client connections at most; at this many the gateway stops accepting until a tenth
+ *                          of them have closed (the kernel queues the rest) ({@code max_connections}, 10000)
  * @param writeTimeout      idle time allowed while writing a response ({@code write_timeout}, 65s)
  * @param upstreamTimeout   longest a function call may take before 504 ({@code upstream_timeout}, 60s)
  * @param upstreamConnectTimeout longest wait for a new connection to a replica; past it the replica is marked as a
@@ -40,6 +44,8 @@ public record GatewayConfig(
         int port,
         int ioThreads,
         Duration readTimeout,
+        Duration headTimeout,
+        int maxConnections,
         Duration writeTimeout,
         Duration upstreamTimeout,
         Duration upstreamConnectTimeout,
@@ -69,6 +75,8 @@ public record GatewayConfig(
                 s.integer("port", 8080),
                 s.positive("io_threads", Math.max(2, Runtime.getRuntime().availableProcessors())),
                 s.duration("read_timeout", Duration.ofSeconds(65)),
+                s.positiveDuration("head_timeout", Duration.ofSeconds(10)),
+                s.positive("max_connections", 10_000),
                 s.duration("write_timeout", Duration.ofSeconds(65)),
                 s.duration("upstream_timeout", Duration.ofSeconds(60)),
                 s.duration("upstream_connect_timeout", Duration.ofSeconds(2)),

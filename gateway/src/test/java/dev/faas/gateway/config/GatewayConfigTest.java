@@ -18,6 +18,8 @@ class GatewayConfigTest {
         assertEquals(10L << 20, c.maxBody());
         assertEquals("swarm", c.provider());
         assertEquals("functions", c.functionsNetwork());
+        assertEquals(Duration.ofSeconds(10), c.headTimeout());
+        assertEquals(10_000, c.maxConnections());
     }
 
     @Test
