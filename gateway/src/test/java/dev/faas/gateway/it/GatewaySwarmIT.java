@@ -36,6 +36,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class GatewaySwarmIT {
     private static final String ALEXA = "{\"session\":{\"sessionId\":\"SessionId.1\",\"application\":"
             + "{\"applicationId\":\"amzn1.ask.skill.1\"}},\"request\":{\"intent\":{\"name\":\"%s\"}}}";
+    private static final int MAX_BODY = 10 * 1024 * 1024;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private SwarmStack stack;
@@ -50,7 +51,7 @@ class GatewaySwarmIT {
         stack = new SwarmStack("gwit");
         cat = stack.function("cat");
         env = stack.function("env");
-        stack.gateway("upstream_timeout: 3s, max_body: 64k")
+        stack.gateway("upstream_timeout: 3s") // max_body at its default, 10 MiB (Undertow's own default was 2 MiB)
                 .function("cat", "faas/catservice", 2, "")
                 .function("env", "faas/watchdog", 2, "fprocess: env")
                 .function("slow", "faas/watchdog", 1, "fprocess: sleep 6")
@@ -109,6 +110,27 @@ class GatewaySwarmIT {
         assertEquals("caller-42", r.headers().firstValue("X-Call-Id").orElse(""));
     }
 
+    /** Issue 9: bodies past Undertow's 2 MiB default up to max_body (10 MiB) reach the function whole, both framings. */
+    @Test
+    @Order(2)
+    void bodiesPast2MiBUpToMaxBodyReachTheFunctionWhole() throws Exception {
+        for (int size : new int[] {2 * 1024 * 1024 + 1, MAX_BODY}) {
+            byte[] body = new byte[size];
+            java.util.Arrays.fill(body, (byte) 'b');
+            for (boolean chunked : new boolean[] {false, true}) {
+                HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.port + "/function/" + cat))
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(chunked ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))
+                                : HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build();
+                HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, r.statusCode(), size + " bytes, chunked=" + chunked + ": " + new String(r.body(),
+                        StandardCharsets.UTF_8).lines().findFirst().orElse(""));
+                assertEquals(size, r.body().length, "catservice echoes every byte: " + size + ", chunked=" + chunked);
+            }
+        }
+    }
+
     @Test
     @Order(3)
     void everyBadInputGetsItsStatus() throws Exception {
@@ -124,11 +146,11 @@ class GatewaySwarmIT {
         assertEquals(400, notIntent.statusCode());
         assertTrue(notIntent.body().contains("X-Function"), "says what was expected: " + notIntent.body());
         assertEquals(400, status(post("/", "{not json")), "malformed Alexa JSON");
-        assertEquals(413, status(post("/function/" + cat, "x".repeat(100 * 1024))), "body over max_body");
-        assertEquals(413, status(post("/", "x".repeat(100 * 1024))), "Alexa body over max_body");
+        assertEquals(413, status(post("/function/" + cat, "x".repeat(MAX_BODY + 1))), "body over max_body");
+        assertEquals(413, status(post("/", "x".repeat(MAX_BODY + 1))), "Alexa body over max_body");
         HttpRequest chunked = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.port + "/function/" + cat))
                 .timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[100 * 1024])))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[MAX_BODY + 1])))
                 .build();
         assertEquals(413, status(http.send(chunked, HttpResponse.BodyHandlers.ofString())), "chunked body over max_body");
         assertEquals("hello", post("/function/" + cat, "hello").body(), "the next call is served");
