@@ -6,6 +6,8 @@ import dev.faas.watchdog.exec.FunctionRunner;
 import dev.faas.watchdog.exec.Programs;
 import dev.faas.watchdog.http.Readiness;
 import dev.faas.watchdog.http.WatchdogServer;
+import dev.faas.watchdog.metrics.HttpMetrics;
+import dev.faas.watchdog.metrics.MetricsServer;
 import dev.faas.watchdog.proxy.HttpMode;
 import java.io.IOException;
 import java.util.Locale;
@@ -40,28 +42,36 @@ public final class Main {
     private static void startForkOrStreaming(WatchdogConfig config) {
         WatchdogServer.tune(config);
         FunctionRunner runner = runner(config);
-        WatchdogServer server = new WatchdogServer(config, runner, pool("watchdog-request-"));
+        HttpMetrics metrics = new HttpMetrics();
+        WatchdogServer server = new WatchdogServer(config, runner, pool("watchdog-request-"), metrics);
         int port;
+        int metricsPort;
         try {
+            metricsPort = new MetricsServer(metrics).start(config.bindAddress(), config.metricsPort());
             port = server.start();
         } catch (IOException e) {
             cannotStart(config, e);
             return;
         }
         onSigterm(server::drain);
-        Log.info("listening", "port", port, "mode", mode(config), "fprocess", String.join(" ", config.command()));
+        Log.info("listening", "port", port, "metrics_port", metricsPort, "mode", mode(config),
+                "fprocess", String.join(" ", config.command()));
     }
 
     private static void startHttpMode(WatchdogConfig config) {
+        HttpMetrics metrics = new HttpMetrics();
         HttpMode mode;
+        int metricsPort;
         try {
-            mode = HttpMode.start(config, pool("watchdog-conn-"));
+            metricsPort = new MetricsServer(metrics).start(config.bindAddress(), config.metricsPort());
+            mode = HttpMode.start(config, pool("watchdog-conn-"), metrics);
         } catch (IOException e) {
             cannotStart(config, e);
             return;
         }
         onSigterm(() -> mode.drain(WatchdogServer.drainSeconds(config)));
-        Log.info("listening", "port", mode.port(), "mode", mode(config), "upstream", config.upstreamUrl(),
+        Log.info("listening", "port", mode.port(), "metrics_port", metricsPort, "mode", mode(config),
+                "upstream", config.upstreamUrl(),
                 "fprocess", String.join(" ", config.command()));
     }
 
@@ -69,8 +79,8 @@ public final class Main {
         if (e instanceof Readiness.LockFileException) {
             Log.error(e.getMessage());
         } else {
-            Log.error("cannot listen; is the port free and the address local?", "address", config.bindAddress(),
-                    "port", config.port(), "error", e.getMessage());
+            Log.error("cannot listen; are the ports free and the address local?", "address", config.bindAddress(),
+                    "port", config.port(), "metrics_port", config.metricsPort(), "error", e.getMessage());
         }
         System.exit(1);
     }

@@ -31,13 +31,14 @@ final class WatchdogProcess implements AutoCloseable {
     static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-XX:CICompilerCount=1", "-Xss256k", "-Xmn3m", "-XX:MaxRAM=256m", "-XX:-UsePerfData",
             "-Djdk.lang.Process.launchMechanism=VFORK");
-    private static final Pattern PORT = Pattern.compile("msg=listening port=(\\d+)");
+    private static final Pattern PORT = Pattern.compile("msg=listening port=(\\d+) metrics_port=(\\d+)");
 
     final Process process;
     final Path tmpDir;
     final String marker = "wdt-" + UUID.randomUUID();
     private final List<String> log = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Integer> port = new CompletableFuture<>();
+    private volatile int metricsPort;
     private final Thread reader;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -98,6 +99,12 @@ final class WatchdogProcess implements AutoCloseable {
 
     int port() {
         return port.join();
+    }
+
+    /** The metrics listener's port (metrics_port=0 in tests: a free one). */
+    int metricsPort() {
+        port.join();
+        return metricsPort;
     }
 
     URI uri(String pathAndQuery) {
@@ -198,6 +205,7 @@ final class WatchdogProcess implements AutoCloseable {
                 log.add(line);
                 Matcher m = PORT.matcher(line);
                 if (m.find()) {
+                    metricsPort = Integer.parseInt(m.group(2));
                     port.complete(Integer.parseInt(m.group(1)));
                 }
             }

@@ -2,6 +2,7 @@ package dev.faas.watchdog.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.faas.watchdog.metrics.HttpMetrics;
 import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -13,9 +14,11 @@ final class Admission implements HttpHandler {
     private final int maxInflight;
     private final Semaphore inflight;
     private final HttpHandler next;
+    private final HttpMetrics metrics;
 
     /** @param maxInflight 0 for no limit */
-    Admission(int maxInflight, HttpHandler next) {
+    Admission(int maxInflight, HttpMetrics metrics, HttpHandler next) {
+        this.metrics = metrics;
         this.maxInflight = maxInflight;
         this.inflight = maxInflight > 0 ? new Semaphore(maxInflight) : null;
         this.next = next;
@@ -27,6 +30,16 @@ final class Admission implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        long start = System.nanoTime();
+        metrics.started();
+        try {
+            admit(exchange);
+        } finally {
+            metrics.finished(exchange.getRequestMethod(), exchange.getResponseCode(), System.nanoTime() - start);
+        }
+    }
+
+    private void admit(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod();
         if (!METHODS.contains(method)) {
             exchange.getResponseHeaders().set("Allow", "GET, POST, PUT, PATCH, DELETE");

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.faas.watchdog.Log;
 import dev.faas.watchdog.config.WatchdogConfig;
 import dev.faas.watchdog.exec.FunctionRunner;
+import dev.faas.watchdog.metrics.HttpMetrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -18,10 +19,13 @@ public final class WatchdogServer {
     private final FunctionRunner runner;
     private final ExecutorService requests;
     private final Readiness readiness;
+    private final HttpMetrics metrics;
     private final InFlight inFlight = new InFlight();
     private HttpServer server;
 
-    public WatchdogServer(WatchdogConfig config, FunctionRunner runner, ExecutorService requests) {
+    public WatchdogServer(WatchdogConfig config, FunctionRunner runner, ExecutorService requests,
+                          HttpMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.runner = runner;
         this.requests = requests;
@@ -47,7 +51,7 @@ public final class WatchdogServer {
         server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), BACKLOG);
         server.setExecutor(requests);
         FunctionHandler fork = new FunctionHandler(config, runner);
-        Admission function = new Admission(config.maxInflight(),
+        Admission function = new Admission(config.maxInflight(), metrics,
                 config.mode() == WatchdogConfig.Mode.STREAMING ? new StreamingHandler(config, runner, fork) : fork);
         server.createContext("/", new Routes(readiness, inFlight, function, function::hasRoom));
         server.start();

@@ -3,6 +3,7 @@ package dev.faas.watchdog.proxy;
 import dev.faas.watchdog.http.InFlight;
 import dev.faas.watchdog.http.Readiness;
 import dev.faas.watchdog.http.Routes;
+import dev.faas.watchdog.metrics.HttpMetrics;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,11 +20,13 @@ final class ClientConnection implements Runnable {
     private final InFlight inFlight;
     private final Deadlines deadlines;
     private final long readTimeoutNanos;
+    private final HttpMetrics metrics;
     private volatile boolean idle = true;
 
     /** @param readTimeoutNanos read_timeout: the longest wait for a request's head, 0 for none */
     ClientConnection(Socket socket, ProxyServer server, Forwarder forwarder, Readiness readiness, InFlight inFlight,
-                     Deadlines deadlines, long readTimeoutNanos) {
+                     Deadlines deadlines, long readTimeoutNanos, HttpMetrics metrics) {
+        this.metrics = metrics;
         this.socket = socket;
         this.server = server;
         this.forwarder = forwarder;
@@ -99,7 +102,14 @@ final class ClientConnection implements Runnable {
             return Replies.text(out, 501, "CONNECT is not supported: the watchdog is not a proxy\n", false);
         }
         if (route == Routes.Route.FUNCTION) {
-            return forwarder.forward(req, in, out, keepAlive, this::stopReading);
+            StatusRecorder answer = new StatusRecorder(out);
+            long start = System.nanoTime();
+            metrics.started();
+            try {
+                return forwarder.forward(req, in, answer, keepAlive, this::stopReading);
+            } finally {
+                metrics.finished(req.method(), answer.status(), System.nanoTime() - start);
+            }
         }
         // A probe has no body; one that sends a body is answered and its connection closed rather than read.
         boolean bodyless = Framing.ofRequest(req.fields(), in).kind() == Framing.Kind.NONE;

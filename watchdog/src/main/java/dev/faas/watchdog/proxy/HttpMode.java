@@ -4,6 +4,7 @@ import dev.faas.watchdog.Log;
 import dev.faas.watchdog.config.WatchdogConfig;
 import dev.faas.watchdog.exec.UpstreamProcess;
 import dev.faas.watchdog.http.Readiness;
+import dev.faas.watchdog.metrics.HttpMetrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -27,7 +28,7 @@ public final class HttpMode {
     }
 
     /** Listens at once (answering 503 until the process listens) and starts the process. */
-    public static HttpMode start(WatchdogConfig config, ExecutorService threads)
+    public static HttpMode start(WatchdogConfig config, ExecutorService threads, HttpMetrics metrics)
             throws IOException {
         URI url = config.upstreamUrl();
         UpstreamPool pool = new UpstreamPool(new InetSocketAddress(url.getHost(), url.getPort()));
@@ -38,7 +39,7 @@ public final class HttpMode {
         });
         Deadlines deadlines = new Deadlines();
         Forwarder forwarder = new Forwarder(pool, process::isUp, config.processLimit(), config.maxInflight(), deadlines);
-        ProxyServer server = new ProxyServer(config, forwarder, readiness, threads, deadlines);
+        ProxyServer server = new ProxyServer(config, forwarder, readiness, threads, deadlines, metrics);
         HttpMode mode = new HttpMode(config, process, server);
         mode.port = server.start();
         process.start();

@@ -4,6 +4,7 @@ import dev.faas.watchdog.Log;
 import dev.faas.watchdog.config.WatchdogConfig;
 import dev.faas.watchdog.http.InFlight;
 import dev.faas.watchdog.http.Readiness;
+import dev.faas.watchdog.metrics.HttpMetrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -28,11 +29,13 @@ public final class ProxyServer {
     private final InFlight inFlight = new InFlight();
     private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
     private final Deadlines deadlines;
+    private final HttpMetrics metrics;
     private ServerSocket listener;
 
     ProxyServer(WatchdogConfig config, Forwarder forwarder, Readiness readiness, ExecutorService threads,
-                Deadlines deadlines) {
+                Deadlines deadlines, HttpMetrics metrics) {
         this.deadlines = deadlines;
+        this.metrics = metrics;
         this.config = config;
         this.forwarder = forwarder;
         this.readiness = readiness;
@@ -84,7 +87,7 @@ public final class ProxyServer {
                 socket.setTcpNoDelay(true);
                 // read_timeout is kept by the deadline thread (a socket timeout would cost a poll per read)
                 ClientConnection c = new ClientConnection(socket, this, forwarder, readiness, inFlight, deadlines,
-                        readTimeout);
+                        readTimeout, metrics);
                 connections.add(c);
                 if (readiness.isDraining()) {
                     c.close();
