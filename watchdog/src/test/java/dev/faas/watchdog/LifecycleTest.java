@@ -96,7 +96,7 @@ class LifecycleTest {
         try (WatchdogProcess w = WatchdogProcess.startAndAwaitExit(Map.of("fprocess", "cat", "exec_timeout", "soon"),
                 dir)) {
             assertEquals(2, w.process.exitValue());
-            assertTrue(w.log().contains("exec_timeout must be a duration"), w.log());
+            assertTrue(w.log().contains("exec_timeout: 'soon' is not a duration"), w.log());
         }
     }
 

@@ -48,7 +48,11 @@ final class WatchdogProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
         command.addAll(extraJvmFlags);
-        command.addAll(List.of("-cp", Path.of("target", "classes").toAbsolutePath().toString(), "dev.faas.watchdog.Main"));
+        // The classes as built, and faas-common where Maven has it (its jar, or common/target/classes in a reactor).
+        String common = Path.of(dev.faas.common.Durations.class.getProtectionDomain().getCodeSource().getLocation()
+                .getPath()).toString();
+        command.addAll(List.of("-cp", Path.of("target", "classes").toAbsolutePath() + java.io.File.pathSeparator
+                + common, "dev.faas.watchdog.Main"));
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> childEnv = builder.environment();
         childEnv.keySet().removeIf(k -> k.equals("fprocess") || k.startsWith("Http_"));

@@ -27,7 +27,8 @@ class DurationsTest {
     void malformedValueNamesTheSettingAndShowsValidForms() {
         for (String bad : new String[] {"", "soon", "5x", "-1s", "5s junk", "s"}) {
             ConfigException e = assertThrows(ConfigException.class, () -> Durations.parse("exec_timeout", bad), bad);
-            assertEquals("exec_timeout must be a duration like 5, 5s, 500ms or 1m (got '" + bad + "')", e.getMessage());
+            assertEquals("exec_timeout: '" + bad + "' is not a duration (examples: 5, 5s, 500ms, 1.5s, 1m30s)",
+                    e.getMessage());
         }
     }
 

@@ -80,7 +80,7 @@ class WatchdogConfigTest {
         assertMessage("max_inflight must be a whole number from 0 to 2147483647 (got '-1')", "max_inflight", "-1");
         assertMessage("max_body_size must be a size in bytes like 1048576, 512k, 64m or 0 for no limit (got '12q')",
                 "max_body_size", "12q");
-        assertMessage("read_timeout must be a duration like 5, 5s, 500ms or 1m (got '5 seconds')",
+        assertMessage("read_timeout: '5 seconds' is not a duration (examples: 5, 5s, 500ms, 1.5s, 1m30s)",
                 "read_timeout", "5 seconds");
     }
 
