@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ServerSocket;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,15 +25,18 @@ class HttpModeTest {
     @TempDir
     Path dir;
 
+    /** The process is held before it listens until the test has seen every "not yet" answer (no race with a delay). */
     @Test
     void readyOnlyAfterTheUpstreamListens() throws Exception {
-        try (WatchdogProcess w = WatchdogProcess.start(env(1500, Map.of()), dir)) {
+        Path hold = Files.createFile(dir.resolve("hold"));
+        try (WatchdogProcess w = WatchdogProcess.start(env(hold, Map.of()), dir)) {
             assertEquals(503, get(w, "/_/ready").statusCode());
             assertEquals(503, get(w, "/_/health").statusCode());
             assertFalse(Files.exists(dir.resolve(".lock")), "no lock file before the process listens");
             HttpResponse<String> early = w.post("too soon");
             assertEquals(503, early.statusCode());
             assertTrue(early.body().contains("not ready"), early.body());
+            Files.delete(hold);
             awaitReady(w);
             assertTrue(Files.exists(dir.resolve(".lock")), "lock file once the process listens");
             HttpResponse<String> r = w.post("hello");
@@ -53,55 +58,73 @@ class HttpModeTest {
         }
     }
 
+    /**
+     * The process answers /hold only when the test releases it, which it never does here: a 504 naming exec_timeout
+     * can only be the watchdog's own deadline. The lower bound (it did not fire early) cannot be broken by slowness.
+     */
     @Test
     void slowRequestIsCutAtExecTimeoutWhileTheNextSucceeds() throws Exception {
         try (WatchdogProcess w = readyWatchdog(Map.of("exec_timeout", "1s"))) {
             String pid = pidOf(w.post("before"));
             long start = System.nanoTime();
-            HttpResponse<String> slow = get(w, "/slow?ms=5000");
+            HttpResponse<String> slow = get(w, holdPath("never"));
             long millis = (System.nanoTime() - start) / 1_000_000;
+            System.out.printf("http mode, exec_timeout of 1s: 504 after %d ms%n", millis);
             assertEquals(504, slow.statusCode());
             assertEquals("exec_timeout of 1s reached: request cancelled\n", slow.body());
-            assertTrue(millis >= 950 && millis < 2500, "answered after " + millis + " ms");
+            assertTrue(millis >= 950, "cut after " + millis + " ms, before its exec_timeout of 1s");
             HttpResponse<String> next = w.post("after");
             assertEquals(200, next.statusCode());
             assertEquals(pid, pidOf(next), "the process kept running: only the request was cancelled");
         }
     }
 
+    /**
+     * Neither request is ever answered by the process, so the 504's text names the limit that was armed: X-Timeout
+     * when it is shorter than exec_timeout, exec_timeout when X-Timeout asks for more.
+     */
     @Test
     void xTimeoutShortensTheLimitButNeverLengthensIt() throws Exception {
         try (WatchdogProcess w = readyWatchdog(Map.of("exec_timeout", "2s"))) {
             long start = System.nanoTime();
-            HttpResponse<String> shorter = w.send(HttpRequest.newBuilder(w.uri("/slow?ms=1500"))
+            HttpResponse<String> shorter = w.send(HttpRequest.newBuilder(w.uri(holdPath("never")))
                     .header("X-Timeout", "300ms").GET());
-            long millis = (System.nanoTime() - start) / 1_000_000;
+            long shorterMillis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(504, shorter.statusCode());
             assertEquals("X-Timeout of 300ms reached: request cancelled\n", shorter.body());
-            assertTrue(millis < 1200, "answered after " + millis + " ms");
-            HttpResponse<String> longer = w.send(HttpRequest.newBuilder(w.uri("/slow?ms=4000"))
+            assertTrue(shorterMillis >= 250, "cut after " + shorterMillis + " ms, before X-Timeout");
+            start = System.nanoTime();
+            HttpResponse<String> longer = w.send(HttpRequest.newBuilder(w.uri(holdPath("never")))
                     .header("X-Timeout", "10s").GET());
+            long longerMillis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(504, longer.statusCode());
             assertEquals("exec_timeout of 2s reached: request cancelled\n", longer.body());
+            assertTrue(longerMillis >= 1950, "cut after " + longerMillis + " ms, before exec_timeout");
+            System.out.printf("http mode: X-Timeout 300ms cut after %d ms, X-Timeout 10s (exec_timeout 2s) after %d ms%n",
+                    shorterMillis, longerMillis);
             HttpResponse<String> bad = w.send(HttpRequest.newBuilder(w.uri("/")).header("X-Timeout", "soon").GET());
             assertEquals(400, bad.statusCode());
         }
     }
 
+    /** The restarted process is held before it listens until the test has seen the 503s: the window is the test's. */
     @Test
     void upstreamCrashAnswers503ThenRecovers() throws Exception {
-        try (WatchdogProcess w = readyWatchdog(Map.of())) {
+        Path hold = dir.resolve("hold");
+        try (WatchdogProcess w = readyWatchdog(hold, Map.of())) {
             String pid = pidOf(w.post("before"));
+            Files.createFile(hold);
             HttpResponse<String> crash = get(w, "/crash");
             assertTrue(crash.statusCode() == 503 || crash.statusCode() == 502, crash.statusCode() + " " + crash.body());
-            // Every start of TestUpstream waits 1 s before it listens: the restart leaves a window of 503s.
             HttpResponse<String> meanwhile = w.post("during the restart");
             assertEquals(503, meanwhile.statusCode(), meanwhile.body());
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-            while (get(w, "/_/health").statusCode() != 503 && System.nanoTime() < deadline) {
-                Thread.sleep(5); // the watchdog hears of the exit a moment after connections are refused
+            // The watchdog hears of the exit a moment after connections are refused; the 30 s only guard a hang.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (get(w, "/_/health").statusCode() != 503) {
+                assertTrue(System.nanoTime() < deadline, "healthy although the process exited: " + w.log());
+                Thread.sleep(5);
             }
-            assertEquals(503, get(w, "/_/health").statusCode(), "unhealthy while the process restarts");
+            Files.delete(hold);
             awaitReady(w);
             HttpResponse<String> after = w.post("after");
             assertEquals(200, after.statusCode());
@@ -111,37 +134,47 @@ class HttpModeTest {
         }
     }
 
+    /** The first request is held by the test (not by a sleep that could end first), so it is surely in flight. */
     @Test
     void requestsOverMaxInflightAre429() throws Exception {
-        try (WatchdogProcess w = readyWatchdog(Map.of("max_inflight", "1"))) {
-            CompletableFuture<HttpResponse<String>> slow = w.sendAsync(HttpRequest.newBuilder(w.uri("/slow?ms=1500")).GET());
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (get(w, "/_/ready").statusCode() != 429 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertEquals(429, get(w, "/_/ready").statusCode(), "/_/ready says 429 at max_inflight");
+        Path release = dir.resolve("release");
+        try (WatchdogProcess w = readyWatchdog(Map.of("max_inflight", "1", "write_timeout", "60s"))) {
+            CompletableFuture<HttpResponse<String>> held = w.sendAsync(HttpRequest.newBuilder(w.uri(holdPath(release)))
+                    .GET());
+            awaitStatus(w, "/_/ready", 429);
             HttpResponse<String> rejected = w.post("one too many");
             assertEquals(429, rejected.statusCode());
             assertEquals("too many requests in flight (max_inflight=1); retry later\n", rejected.body());
-            assertEquals(200, slow.get(10, TimeUnit.SECONDS).statusCode());
+            assertFalse(held.isDone(), "the first request was still in flight");
+            Scripts.release(release);
+            HttpResponse<String> first = held.get(30, TimeUnit.SECONDS);
+            assertEquals(200, first.statusCode());
+            assertEquals("released", first.body());
             assertEquals(200, w.post("room again").statusCode());
         }
     }
 
+    /**
+     * The in-flight request is held until the watchdog says it drains: it is still running (and so is the watchdog)
+     * then, and is answered once released. write_timeout 60 s makes the drain period 61 s, far beyond the test.
+     */
     @Test
     void sigtermDrainsInFlightRequestsThenStopsTheProcess() throws Exception {
-        try (WatchdogProcess w = readyWatchdog(Map.of("max_inflight", "1"))) {
+        Path release = dir.resolve("release");
+        try (WatchdogProcess w = readyWatchdog(Map.of("max_inflight", "1", "write_timeout", "60s"))) {
             long upstreamPid = Long.parseLong(pidOf(w.post("x")));
-            CompletableFuture<HttpResponse<String>> slow = w.sendAsync(HttpRequest.newBuilder(w.uri("/slow?ms=1000")).GET());
-            // In flight for sure (a sleep could end before a busy machine even read the request): /_/ready says so.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (get(w, "/_/ready").statusCode() != 429) {
-                assertTrue(System.nanoTime() < deadline, "the slow request never went in flight");
-                Thread.sleep(10);
-            }
+            CompletableFuture<HttpResponse<String>> held = w.sendAsync(HttpRequest.newBuilder(w.uri(holdPath(release)))
+                    .GET());
+            awaitStatus(w, "/_/ready", 429); // in flight for sure: /_/ready says so
             w.sigterm();
-            assertEquals(200, slow.get(10, TimeUnit.SECONDS).statusCode(), "the in-flight request finished");
-            assertTrue(w.process.waitFor(15, TimeUnit.SECONDS), "the watchdog exited");
+            w.awaitLogLine("msg=draining");
+            assertTrue(w.process.isAlive(), "the watchdog waits for the in-flight request");
+            assertFalse(held.isDone(), "the in-flight request is not cut");
+            Scripts.release(release);
+            HttpResponse<String> r = held.get(30, TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode(), "the in-flight request finished");
+            assertEquals("released", r.body());
+            assertTrue(w.process.waitFor(30, TimeUnit.SECONDS), "the watchdog exited");
             assertEquals(0, w.process.exitValue(), w.log());
             assertTrue(w.log().contains("msg=stopped drained=true mode=http"), w.log());
             assertFalse(ProcessHandle.of(upstreamPid).map(ProcessHandle::isAlive).orElse(false),
@@ -149,24 +182,32 @@ class HttpModeTest {
         }
     }
 
+    /** The process is held before it listens (for as long as the test likes) when SIGTERM comes. */
     @Test
     void sigtermWhileTheProcessStartsLeavesNothingRunning() throws Exception {
-        try (WatchdogProcess w = WatchdogProcess.start(env(3000, Map.of()), dir)) {
+        Path hold = Files.createFile(dir.resolve("hold"));
+        try (WatchdogProcess w = WatchdogProcess.start(env(hold, Map.of()), dir)) {
+            assertEquals(503, get(w, "/_/ready").statusCode(), "the process does not listen yet");
             w.sigterm();
-            assertTrue(w.process.waitFor(15, TimeUnit.SECONDS), "the watchdog exited");
+            assertTrue(w.process.waitFor(30, TimeUnit.SECONDS), "the watchdog exited");
             assertEquals(0, w.process.exitValue(), w.log());
-            List<Long> left = w.awaitNoMarkedProcesses(Duration.ofSeconds(3));
+            List<Long> left = w.awaitNoMarkedProcesses(Duration.ofSeconds(10)); // held, it would never end
             assertTrue(left.isEmpty(), "the starting process outlived the watchdog: " + left);
         }
     }
 
     private WatchdogProcess readyWatchdog(Map<String, String> extra) throws Exception {
-        WatchdogProcess w = WatchdogProcess.start(env(0, extra), dir);
+        return readyWatchdog(null, extra);
+    }
+
+    private WatchdogProcess readyWatchdog(Path hold, Map<String, String> extra) throws Exception {
+        WatchdogProcess w = WatchdogProcess.start(env(hold, extra), dir);
         awaitReady(w);
         return w;
     }
 
-    private Map<String, String> env(long startDelayMillis, Map<String, String> extra) throws Exception {
+    /** @param hold while this file exists, every start of the process waits before it listens (null: never) */
+    private Map<String, String> env(Path hold, Map<String, String> extra) throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
@@ -177,16 +218,32 @@ class HttpModeTest {
                 "mode", "http",
                 "upstream_url", "http://127.0.0.1:" + port,
                 "fprocess", java + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp " + classes
-                        + " dev.faas.watchdog.TestUpstream " + port + " " + (startDelayMillis == 0 ? 1000 : startDelayMillis)));
+                        + " dev.faas.watchdog.TestUpstream " + port + " 0"
+                        + (hold == null ? "" : " " + hold)));
         env.putAll(extra);
         return env;
     }
 
+    /** A path the process answers only once {@code release} exists. */
+    private String holdPath(Path release) {
+        return "/hold?file=" + URLEncoder.encode(release.toString(), StandardCharsets.UTF_8);
+    }
+
+    /** A path the process never answers during the test. */
+    private String holdPath(String never) {
+        return holdPath(dir.resolve(never));
+    }
+
     private static void awaitReady(WatchdogProcess w) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (get(w, "/_/ready").statusCode() != 200) {
+        awaitStatus(w, "/_/ready", 200);
+    }
+
+    /** Polls until {@code path} answers {@code status}; the 30 s only guard against a hang. */
+    private static void awaitStatus(WatchdogProcess w, String path, int status) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (get(w, path).statusCode() != status) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("never ready; log:\n" + w.log());
+                throw new AssertionError(path + " never answered " + status + "; log:\n" + w.log());
             }
             Thread.sleep(20);
         }

@@ -78,7 +78,7 @@ final class WatchdogProcess implements AutoCloseable {
     static WatchdogProcess start(Map<String, String> env, Path tmpDir, List<String> extraJvmFlags) throws Exception {
         WatchdogProcess w = new WatchdogProcess(env, tmpDir, extraJvmFlags);
         try {
-            w.port.get(10, TimeUnit.SECONDS);
+            w.port.get(30, TimeUnit.SECONDS); // a hang guard: a JVM starts slowly on a loaded machine
         } catch (Exception e) {
             w.close();
             throw new AssertionError("watchdog did not start listening; its log:\n" + String.join("\n", w.log), e);
@@ -89,7 +89,7 @@ final class WatchdogProcess implements AutoCloseable {
     /** Starts a watchdog that is expected to stop by itself; returns once it has exited. */
     static WatchdogProcess startAndAwaitExit(Map<String, String> env, Path tmpDir) throws Exception {
         WatchdogProcess w = new WatchdogProcess(env, tmpDir, List.of());
-        if (!w.process.waitFor(10, TimeUnit.SECONDS)) {
+        if (!w.process.waitFor(30, TimeUnit.SECONDS)) {
             w.close();
             throw new AssertionError("watchdog kept running; its log:\n" + String.join("\n", w.log));
         }
@@ -145,9 +145,9 @@ final class WatchdogProcess implements AutoCloseable {
         return String.join("\n", log);
     }
 
-    /** Waits (up to 10 s) for a log line holding {@code fragment}, and returns it. */
+    /** Waits (up to 30 s, a hang guard) for a log line holding {@code fragment}, and returns it. */
     String awaitLogLine(String fragment) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             for (String line : log) {
                 if (line.contains(fragment)) {

@@ -56,11 +56,16 @@ class ProcessScanTest {
     void markedProcessesAreFoundByProbingRecentPidsAndByAFullScan() throws Exception {
         String value = UUID.randomUUID().toString();
         byte[] mark = ("SCAN_TEST=" + value).getBytes(StandardCharsets.UTF_8);
-        ProcessBuilder builder = new ProcessBuilder("sh", "-c", "sleep 5 & setsid sleep 5 & sleep 5");
+        ProcessBuilder builder = new ProcessBuilder("sh", "-c", "sleep 30 & setsid sleep 30 & sleep 30");
         builder.environment().put("SCAN_TEST", value);
         Process leader = builder.start();
         try {
-            Thread.sleep(300);
+            // Until sh has started all three (the full scan sees them); the 30 s only guard against a hang.
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (ProcessScan.marked(mark, leader.pid(), false).marked().size() < 4) {
+                assertTrue(System.nanoTime() < deadline, "sh never started its three sleeps");
+                Thread.sleep(10);
+            }
             List<Long> recent = ProcessScan.marked(mark, leader.pid(), true).marked();
             assertEquals(4, recent.size(), "sh, its two sleeps and the one in its own session: " + recent);
             assertEquals(recent, ProcessScan.marked(mark, leader.pid(), false).marked());
