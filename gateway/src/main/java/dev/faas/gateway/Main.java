@@ -93,7 +93,7 @@ public final class Main {
 
         FunctionProxy proxy = new FunctionProxy(registry, balancers, metrics, config);
         Routes.Handlers handlers = new Routes.Handlers(
-                new FunctionRouter(proxy, config.maxBody()),
+                new FunctionRouter(proxy, config),
                 new HealthHandler(provider),
                 new MetricsHandler(meters),
                 new SystemInfoHandler(provider, build),

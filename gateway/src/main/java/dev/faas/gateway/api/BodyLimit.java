@@ -1,5 +1,6 @@
 package dev.faas.gateway.api;
 
+import dev.faas.gateway.proxy.UpstreamAbort;
 import io.undertow.server.ConduitWrapper;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -19,7 +20,7 @@ import org.xnio.conduits.StreamSourceConduit;
  * <p>
  * Undertow's own limit cannot be used for them: its chunked decoder closes the client's connection when the limit
  * is passed (no 413 can be sent) and reports the body as ended, so a proxied function would get a truncated body
- * as if it were whole. Here the read that passes the limit runs the exchange's {@link #onExceeded} action (the
+ * as if it were whole. Here the read that passes the limit triggers the exchange's {@link UpstreamAbort} (the
  * proxy resets its upstream connection, so the function sees its request cut off) or fails with
  * {@link RequestTooBigException}, leaving the caller's connection alone: the caller gets 413 (see
  * {@link #exceeded}). So the server itself runs without a limit and {@link #guard} applies max_body to every request.
@@ -33,7 +34,6 @@ import org.xnio.conduits.StreamSourceConduit;
  */
 public final class BodyLimit implements ConduitWrapper<StreamSourceConduit> {
     private static final AttachmentKey<Boolean> EXCEEDED = AttachmentKey.create(Boolean.class);
-    private static final AttachmentKey<Runnable> ON_EXCEEDED = AttachmentKey.create(Runnable.class);
     static final long MIN_DRAIN = 1024 * 1024;
     private final long maxBody;
     private final long drain;
@@ -68,11 +68,6 @@ public final class BodyLimit implements ConduitWrapper<StreamSourceConduit> {
     /** Whether this exchange's body is streamed without a declared length and not read yet (so it is counted). */
     public static boolean isStreamed(HttpServerExchange exchange) {
         return exchange.getRequestContentLength() < 0 && !exchange.isRequestComplete();
-    }
-
-    /** What to do first when this exchange's body passes the limit (the proxy aborts its upstream request). */
-    public static void onExceeded(HttpServerExchange exchange, Runnable action) {
-        exchange.putAttachment(ON_EXCEEDED, action);
     }
 
     /** Whether this exchange's streamed body went over the limit. */
@@ -169,11 +164,9 @@ public final class BodyLimit implements ConduitWrapper<StreamSourceConduit> {
         private long exceeded() throws RequestTooBigException {
             exchange.putAttachment(EXCEEDED, Boolean.TRUE);
             dropped = ByteBuffer.allocate(8192);
-            Runnable action = exchange.getAttachment(ON_EXCEEDED);
-            if (action == null) {
+            if (!UpstreamAbort.trigger(exchange)) {
                 throw new RequestTooBigException();
             }
-            exchange.getIoThread().execute(action);
             return 0;
         }
 

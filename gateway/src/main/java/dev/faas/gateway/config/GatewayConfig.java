@@ -20,6 +20,13 @@ import java.util.Map;
  * @param upstreamConnectTimeout longest wait for a new connection to a replica; past it the replica is marked as a
  *                          problem and the call goes to another one ({@code upstream_connect_timeout}, 2s)
  * @param maxBody           largest request body in bytes before 413 ({@code max_body}, 10m)
+ * @param requestBuffer     a function call's body of at most this many bytes is read whole before the call takes a
+ *                          connection to a replica, so a slow or stalled sender holds none; a larger body streams
+ *                          ({@code request_buffer}, 64k; 0 streams every body)
+ * @param bodyTimeout       longest a request body may take to arrive whole, from the end of its head; past it the
+ *                          caller gets 408 and the connection is closed (a function already receiving the body sees
+ *                          it cut off). Capped at upstream_timeout and read_timeout, which would otherwise end such
+ *                          a call first, as a 504 or a silent close ({@code body_timeout}, 30s)
  * @param provider          where functions come from: {@code swarm} or {@code static} ({@code provider}, swarm)
  * @param functionsNetwork  overlay network whose task addresses are used; {@code <stack>_<name>} also matches
  *                          ({@code functions_network}, functions)
@@ -50,6 +57,8 @@ public record GatewayConfig(
         Duration upstreamTimeout,
         Duration upstreamConnectTimeout,
         long maxBody,
+        long requestBuffer,
+        Duration bodyTimeout,
         String provider,
         String functionsNetwork,
         int functionPort,
@@ -71,16 +80,20 @@ public record GatewayConfig(
     /** Reads the settings from a map of environment variables; a bad value fails with a message naming it. */
     public static GatewayConfig from(Map<String, String> env) {
         Settings s = new Settings(env);
+        Duration readTimeout = s.duration("read_timeout", Duration.ofSeconds(65));
+        Duration upstreamTimeout = s.duration("upstream_timeout", Duration.ofSeconds(60));
         return new GatewayConfig(
                 s.integer("port", 8080),
                 s.positive("io_threads", Math.max(2, Runtime.getRuntime().availableProcessors())),
-                s.duration("read_timeout", Duration.ofSeconds(65)),
+                readTimeout,
                 s.positiveDuration("head_timeout", Duration.ofSeconds(10)),
                 s.positive("max_connections", 10_000),
                 s.duration("write_timeout", Duration.ofSeconds(65)),
-                s.duration("upstream_timeout", Duration.ofSeconds(60)),
+                upstreamTimeout,
                 s.duration("upstream_connect_timeout", Duration.ofSeconds(2)),
                 s.size("max_body", 10L * 1024 * 1024),
+                s.size("request_buffer", 64 * 1024),
+                atMost(s.positiveDuration("body_timeout", Duration.ofSeconds(30)), upstreamTimeout, readTimeout),
                 s.oneOf("provider", "swarm", "swarm", "static"),
                 s.text("functions_network", "functions"),
                 s.integer("function_port", 8080),
@@ -94,6 +107,16 @@ public record GatewayConfig(
                 s.text("secret_mount_path", "/run/secrets"),
                 s.text("HOSTNAME", ""),
                 s.positive("max_replicas", 100));
+    }
+
+    /** {@code d}, or the shortest of the limits that is shorter (a zero limit is no limit). */
+    private static Duration atMost(Duration d, Duration... limits) {
+        for (Duration limit : limits) {
+            if (!limit.isZero() && limit.compareTo(d) < 0) {
+                d = limit;
+            }
+        }
+        return d;
     }
 
     /** Parses one kind of value per method; every error names the variable and shows an example. */

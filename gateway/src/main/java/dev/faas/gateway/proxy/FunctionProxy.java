@@ -20,8 +20,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code X-Call-Id} (kept when the caller sent one) and {@code X-Start-Time} (Unix ns), both on the response too,
  * {@code X-Forwarded-For} / {@code -Host}; drops hop-by-hop headers both ways; records the call's metrics.
  * <p>
+ * A small body is read whole before the call takes an upstream connection ({@link RequestBuffer}); every body runs
+ * against body_timeout ({@link BodyDeadline}).
+ * <p>
  * Errors: unknown function 404, no ready replica 503; failures after that are mapped by {@link UpstreamErrors}
- * (502 unreachable, 504 timeout, 413 for a streamed body that went over max_body). A connect failure is retried
+ * (502 unreachable, 504 timeout, 413/408/400 for a streamed body over max_body, late or malformed). A connect failure is retried
  * once on another replica; a request that may have reached a function is never sent again (no idempotent-method
  * retries).
  */
@@ -35,6 +38,8 @@ public final class FunctionProxy implements FunctionCall {
     private final GatewayConfig config;
     private final HttpHandler proxy;
     private final String namespaceSuffix;
+    private final BodyDeadline deadline;
+    private final RequestBuffer buffer;
 
     public FunctionProxy(FunctionRegistry registry, Balancers balancers, FunctionMetrics metrics, GatewayConfig config) {
         this.registry = registry;
@@ -42,6 +47,8 @@ public final class FunctionProxy implements FunctionCall {
         this.metrics = metrics;
         this.config = config;
         this.namespaceSuffix = "." + config.functionNamespace();
+        this.deadline = new BodyDeadline(config.bodyTimeout());
+        this.buffer = new RequestBuffer(config.requestBuffer(), deadline, config.maxBody());
         this.proxy = ProxyHandler.builder()
                 .setProxyClient(new FunctionProxyClient())
                 .setMaxRequestTime((int) Math.min(Integer.MAX_VALUE, config.upstreamTimeout().toMillis()))
@@ -98,8 +105,8 @@ public final class FunctionProxy implements FunctionCall {
         exchange.getRequestHeaders().put(X_START_TIME, startTime);
         HopByHop.strip(exchange.getRequestHeaders());
         exchange.addResponseCommitListener(ex -> HopByHop.strip(ex.getResponseHeaders()));
-        exchange.addDefaultResponseListener(new UpstreamErrors(label, config));
+        exchange.addDefaultResponseListener(new UpstreamErrors(label, config, deadline));
         exchange.putAttachment(FunctionProxyClient.BALANCER, balancer);
-        proxy.handleRequest(exchange);
+        buffer.thenForward(exchange, proxy);
     }
 }

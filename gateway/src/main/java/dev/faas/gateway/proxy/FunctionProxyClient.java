@@ -33,7 +33,7 @@ final class FunctionProxyClient implements ProxyClient {
     @Override
     public void getConnection(ProxyTarget target, HttpServerExchange exchange, ProxyCallback<ProxyConnection> callback,
                               long timeout, TimeUnit timeUnit) {
-        Watched next = new Watched(callback, BodyLimit.isStreamed(exchange));
+        Watched next = new Watched(callback, stillArriving(exchange));
         next.asking = true;
         try {
             exchange.getAttachment(BALANCER).getConnection(target, exchange, next, timeout, timeUnit);
@@ -42,16 +42,26 @@ final class FunctionProxyClient implements ProxyClient {
         }
     }
 
+    /**
+     * Whether the call's upstream request may have to be cut off while its body streams: a body without a declared
+     * length that has not arrived (BodyLimit counts it, StrictChunks checks it) or one that runs against
+     * body_timeout. Not for a body that came with the head or was buffered whole: that one is forwarded at once.
+     */
+    private static boolean stillArriving(HttpServerExchange exchange) {
+        return !BodyDeadline.arrived(exchange) && (BodyLimit.isStreamed(exchange) || BodyDeadline.armed(exchange)
+                || BodyDeadline.expired(exchange));
+    }
+
     @Override
     public List<ProxyTarget> getAllTargets() {
         return List.of();
     }
 
     /**
-     * Notes a full upstream queue (a busy function, answered 503, not an unreachable one) and, for a body without a
-     * declared length, resets the upstream connection once the body passes max_body. Closing it the ordinary way
-     * would first end the chunked body cleanly, and the function would take the cut-off body for a whole one; taking
-     * the raw connection over (the client's upgrade call) skips that, and CLOSE_ABORT resets it.
+     * Notes a full upstream queue (a busy function, answered 503, not an unreachable one) and, for a body still
+     * arriving, registers how to reset the upstream connection should the body go bad ({@link UpstreamAbort}):
+     * taking the raw connection over (the client's upgrade call) skips ending a chunked body cleanly, and
+     * CLOSE_ABORT resets it. A body whose deadline passed while the call waited for a connection is reset at once.
      */
     private static final class Watched implements ProxyCallback<ProxyConnection> {
         private final ProxyCallback<ProxyConnection> next;
@@ -71,7 +81,10 @@ final class FunctionProxyClient implements ProxyClient {
         public void completed(HttpServerExchange exchange, ProxyConnection connection) {
             exchange.removeAttachment(QUEUE_FULL); // a retry on another replica got a connection after all
             if (streamed) {
-                BodyLimit.onExceeded(exchange, () -> reset(connection.getConnection()));
+                UpstreamAbort.register(exchange, () -> reset(connection.getConnection()));
+                if (BodyDeadline.expired(exchange)) {
+                    UpstreamAbort.trigger(exchange);
+                }
             }
             next.completed(exchange, connection);
         }

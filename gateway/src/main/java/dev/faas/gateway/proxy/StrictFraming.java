@@ -14,8 +14,9 @@ import io.undertow.util.Protocols;
  * Content-Lengths and two Transfer-Encoding fields; what it lets through is a Transfer-Encoding other than exactly
  * {@code chunked} ({@code xchunked}, {@code chunked, gzip}, {@code identity}, ...). Forwarded, such a body was read by
  * neither side the same way: the caller waited the whole upstream_timeout for a 502 while holding a connection to
- * the function. Such a request is 400 and its connection closed (where its body ends is unknown). CONNECT is 501:
- * the gateway opens no tunnels (it was answered with the Alexa hint).
+ * the function. Such a request is 400 and its connection closed (where its body ends is unknown). A chunked body is
+ * read strictly ({@link StrictChunks}). CONNECT is 501: the gateway opens no tunnels (it was answered with the Alexa
+ * hint).
  */
 public final class StrictFraming implements HttpHandler {
     private final HttpHandler next;
@@ -31,11 +32,14 @@ public final class StrictFraming implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         HeaderValues te = exchange.getRequestHeaders().get(Headers.TRANSFER_ENCODING);
-        if (te != null && !isChunkedOnly(te, exchange)) {
-            exchange.setPersistent(false);
-            PlainText.send(exchange, 400, "Transfer-Encoding " + quote(String.join(", ", te))
-                    + " is not supported: send the body with a Content-Length or Transfer-Encoding: chunked");
-            return;
+        if (te != null) {
+            if (!isChunkedOnly(te, exchange)) {
+                exchange.setPersistent(false);
+                PlainText.send(exchange, 400, "Transfer-Encoding " + quote(String.join(", ", te))
+                        + " is not supported: send the body with a Content-Length or Transfer-Encoding: chunked");
+                return;
+            }
+            StrictChunks.install(exchange);
         }
         if (exchange.getRequestMethod().equals(Methods.CONNECT)) {
             exchange.setPersistent(false);

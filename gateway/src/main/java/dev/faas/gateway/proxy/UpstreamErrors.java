@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
  * Gives the proxy's own bodiless failures their meaning and a short text body. Runs only when the exchange ends
  * without a response having started, i.e. never for an answer the function sent (its 500 or 503 pass through).
  * Undertow's proxy ends with 503 when it cannot connect or the connection breaks, 500 on an I/O error, and 504 at
- * upstream_timeout; a gateway that could not reach an upstream answers 502. A streamed body that went over max_body
- * (see BodyLimit) answers 413.
+ * upstream_timeout; a gateway that could not reach an upstream answers 502. A streamed body whose upstream request
+ * was cut off answers for why: over max_body 413 (see BodyLimit), past body_timeout 408 (BodyDeadline), broken
+ * chunked framing 400 (StrictChunks); the last two close the connection.
  */
 final class UpstreamErrors implements DefaultResponseListener {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamErrors.class);
@@ -22,9 +23,11 @@ final class UpstreamErrors implements DefaultResponseListener {
     private final Duration timeout;
     private final long maxBody;
     private final int queue;
+    private final BodyDeadline deadline;
 
-    UpstreamErrors(String function, GatewayConfig config) {
+    UpstreamErrors(String function, GatewayConfig config, BodyDeadline deadline) {
         this.function = function;
+        this.deadline = deadline;
         this.timeout = config.upstreamTimeout();
         this.maxBody = config.maxBody();
         this.queue = config.upstreamQueue();
@@ -34,6 +37,16 @@ final class UpstreamErrors implements DefaultResponseListener {
     public boolean handleDefaultResponse(HttpServerExchange exchange) {
         if (BodyLimit.exceeded(exchange)) {
             PlainText.tooLarge(exchange, maxBody);
+            return true;
+        }
+        if (BodyDeadline.expired(exchange)) {
+            deadline.send(exchange);
+            return true;
+        }
+        String malformed = StrictChunks.malformed(exchange);
+        if (malformed != null) {
+            exchange.setPersistent(false);
+            PlainText.send(exchange, 400, StrictChunks.answer(malformed));
             return true;
         }
         int status = exchange.getStatusCode();

@@ -2,6 +2,9 @@ package dev.faas.gateway.routing;
 
 import dev.faas.gateway.api.BodyLimit;
 import dev.faas.gateway.api.PlainText;
+import dev.faas.gateway.config.GatewayConfig;
+import dev.faas.gateway.proxy.BodyDeadline;
+import dev.faas.gateway.proxy.StrictChunks;
 import io.undertow.server.Connectors;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -26,10 +29,12 @@ public final class FunctionRouter implements HttpHandler {
 
     private final FunctionCall call;
     private final long maxBody;
+    private final BodyDeadline deadline;
 
-    public FunctionRouter(FunctionCall call, long maxBody) {
+    public FunctionRouter(FunctionCall call, GatewayConfig config) {
         this.call = call;
-        this.maxBody = maxBody;
+        this.maxBody = config.maxBody();
+        this.deadline = new BodyDeadline(config.bodyTimeout());
     }
 
     @Override
@@ -66,9 +71,13 @@ public final class FunctionRouter implements HttpHandler {
         return false;
     }
 
-    /** Reads the body (at most max_body: BodyLimit), takes the intent name from it, then forwards the same bytes. */
+    /**
+     * Reads the body (at most max_body: BodyLimit, within body_timeout: BodyDeadline), takes the intent name from it,
+     * then forwards the same bytes.
+     */
     private void routeByAlexaIntent(HttpServerExchange exchange) {
         exchange.getRequestReceiver().receiveFullBytes((ex, body) -> {
+            BodyDeadline.arrived(ex, true);
             String name = AlexaIntent.intentName(body);
             if (name == null) {
                 PlainText.send(ex, 400, AlexaIntent.EXPECTED);
@@ -85,11 +94,20 @@ public final class FunctionRouter implements HttpHandler {
             // thread; dispatching covers both, and the root-handler call lets the proxy dispatch again.
             ex.dispatch(SameThreadExecutor.INSTANCE, () -> Connectors.executeRootHandler(e -> call.forward(e, name), ex));
         }, (ex, error) -> tooLargeOrBroken(ex, error));
+        if (!BodyDeadline.arrived(exchange) && !exchange.isResponseStarted()) { // still reading: it waits for more
+            deadline.arm(exchange);
+            BodyDeadline.onExpiry(exchange, () -> deadline.refuse(exchange));
+        }
     }
 
     private void tooLargeOrBroken(HttpServerExchange exchange, IOException error) {
+        BodyDeadline.arrived(exchange, false);
+        String malformed = StrictChunks.malformed(exchange);
         if (BodyLimit.exceeded(exchange)) { // the receiver may report the failed read in other words
             PlainText.tooLarge(exchange, maxBody);
+        } else if (malformed != null) {
+            exchange.setPersistent(false);
+            PlainText.send(exchange, 400, StrictChunks.answer(malformed));
         } else {
             exchange.setPersistent(false);
             PlainText.send(exchange, 400, "could not read the request body");

@@ -20,6 +20,20 @@ class GatewayConfigTest {
         assertEquals("functions", c.functionsNetwork());
         assertEquals(Duration.ofSeconds(10), c.headTimeout());
         assertEquals(10_000, c.maxConnections());
+        assertEquals(64 * 1024, c.requestBuffer());
+        assertEquals(Duration.ofSeconds(30), c.bodyTimeout());
+    }
+
+    /** A longer body_timeout would never be reached: the call would end first as a 504 or a silent close. */
+    @Test
+    void bodyTimeoutIsAtMostTheUpstreamAndReadTimeouts() {
+        assertEquals(Duration.ofSeconds(5), GatewayConfig.from(Map.of("upstream_timeout", "5s")).bodyTimeout());
+        assertEquals(Duration.ofSeconds(4), GatewayConfig.from(Map.of("body_timeout", "1m", "read_timeout", "4s"))
+                .bodyTimeout());
+        assertEquals(Duration.ofMinutes(2), GatewayConfig.from(Map.of("body_timeout", "2m", "upstream_timeout", "0",
+                "read_timeout", "0")).bodyTimeout(), "0 is no limit");
+        assertEquals(0, GatewayConfig.from(Map.of("request_buffer", "0")).requestBuffer());
+        assertThrows(IllegalArgumentException.class, () -> GatewayConfig.from(Map.of("body_timeout", "0")));
     }
 
     @Test

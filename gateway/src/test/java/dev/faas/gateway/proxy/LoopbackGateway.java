@@ -44,8 +44,15 @@ final class LoopbackGateway implements AutoCloseable {
     private final List<HttpServer> upstreams = new ArrayList<>();
     private final List<Closeable> sockets = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private Undertow gateway;
     private int port;
+
+    /** Calls to {@code function} the gateway has started forwarding (gateway_function_invocation_started). */
+    double startedCalls(String function) {
+        var gauge = meters.find("gateway_function_invocation_started").tag("function_name", function).gauge();
+        return gauge == null ? 0 : gauge.value();
+    }
 
     HttpClient http() {
         return http;
@@ -202,9 +209,9 @@ final class LoopbackGateway implements AutoCloseable {
         FunctionRegistry registry = new FunctionRegistry();
         Balancers balancers = new Balancers(config);
         registry.addListener(balancers);
-        FunctionMetrics metrics = new FunctionMetrics(new SimpleMeterRegistry());
+        FunctionMetrics metrics = new FunctionMetrics(meters);
         new StaticProvider(functions).start(registry);
-        FunctionRouter router = new FunctionRouter(new FunctionProxy(registry, balancers, metrics, config), config.maxBody());
+        FunctionRouter router = new FunctionRouter(new FunctionProxy(registry, balancers, metrics, config), config);
         // /system/* stands for the management API: read on a worker thread by Api.blocking, as its handlers do.
         HttpHandler system = Api.blocking(exchange -> {
             byte[] body = exchange.getInputStream().readAllBytes();

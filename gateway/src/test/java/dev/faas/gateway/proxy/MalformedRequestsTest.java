@@ -105,7 +105,31 @@ class MalformedRequestsTest {
                 passed("absolute-form target", "GET http://x/function/f/p?q=1 HTTP/1.1\r\nHost: x\r\n\r\n",
                         s -> s.requestLine().equals("GET /p?q=1 HTTP/1.1")),
                 passed("Expect: 100-continue", POST + "Content-Length: 2\r\nExpect: 100-continue\r\n\r\nhi", body("hi")),
-                passed("empty chunked body", POST + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", body("")));
+                passed("empty chunked body", POST + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", body("")),
+                // Undertow's own chunk parser takes a size line that does not start with a hex digit for the last
+                // chunk and anything after a chunk's data up to LF as its line end: these were a broken forward
+                // (+2, zz) or an empty body (-0). RFC 9112 §7.1: chunk-size = 1*HEXDIG.
+                refused("chunk size +2", POST + "Transfer-Encoding: chunked\r\n\r\n+2\r\nhi\r\n0\r\n\r\n", 400),
+                refused("chunk size zz", POST + "Transfer-Encoding: chunked\r\n\r\nzz\r\nhi\r\n0\r\n\r\n", 400),
+                refused("chunk size -0", POST + "Transfer-Encoding: chunked\r\n\r\n-0\r\n\r\n", 400),
+                refused("chunk size 0x2", POST + "Transfer-Encoding: chunked\r\n\r\n0x2\r\nhi\r\n0\r\n\r\n", 400),
+                refused("chunk size 2z", POST + "Transfer-Encoding: chunked\r\n\r\n2z\r\nhi\r\n0\r\n\r\n", 400),
+                refused("empty chunk size", POST + "Transfer-Encoding: chunked\r\n\r\n\r\nhi\r\n0\r\n\r\n", 400),
+                refused("chunk size over 2^63", POST + "Transfer-Encoding: chunked\r\n\r\n80000000000000000\r\nhi\r\n", 400),
+                refused("chunk longer than its size", POST + "Transfer-Encoding: chunked\r\n\r\n2\r\nhiX\r\n0\r\n\r\n", 400),
+                refused("bare LF after a chunk size", POST + "Transfer-Encoding: chunked\r\n\r\n2\nhi\r\n0\r\n\r\n", 400),
+                refused("bad chunk size after a good chunk", POST + "Transfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n+1\r\n!"
+                        + "\r\n0\r\n\r\n", 400),
+                passed("chunk size with leading zeros", POST + "Transfer-Encoding: chunked\r\n\r\n002\r\nhi\r\n0000\r\n\r\n",
+                        body("hi")),
+                passed("upper-case chunk size", POST + "Transfer-Encoding: chunked\r\n\r\nA\r\n0123456789\r\n0\r\n\r\n",
+                        body("0123456789")),
+                passed("space before a chunk extension", POST + "Transfer-Encoding: chunked\r\n\r\n2 ;a=b\r\nhi\r\n0\r\n\r\n",
+                        body("hi")),
+                passed("chunked with Expect: 100-continue", POST + "Transfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n"
+                        + "2\r\nhi\r\n0\r\n\r\n", s -> RawHttp.ascii(s.body()).equals("hi") && s.header("Expect") == null),
+                new Row("HTTP/1.0 with a body", "POST /function/f HTTP/1.0\r\nContent-Length: 2\r\n\r\nhi", 200, false, true,
+                        body("hi")));
     }
 
     private final LoopbackGateway gateway = new LoopbackGateway();

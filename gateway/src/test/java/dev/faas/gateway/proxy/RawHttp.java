@@ -52,8 +52,12 @@ final class RawHttp {
         }
     }
 
+    /** The first final answer: interim 1xx answers (100 Continue) are skipped. */
     static Answer read(InputStream in) throws IOException {
         String head = head(in);
+        while (head != null && head.startsWith("HTTP/1.1 1") && !head.startsWith("HTTP/1.1 101")) {
+            head = head(in);
+        }
         if (head == null) {
             return new Answer(0, "", "", true);
         }
