@@ -30,7 +30,11 @@ import dev.faas.gateway.provider.swarm.SwarmProvider;
 import dev.faas.gateway.proxy.Balancers;
 import dev.faas.gateway.proxy.FunctionProxy;
 import dev.faas.gateway.proxy.StrictFraming;
+import dev.faas.gateway.replica.WatchdogActivity;
 import dev.faas.gateway.routing.FunctionRouter;
+import dev.faas.gateway.metrics.ColdStartMetrics;
+import dev.faas.gateway.scaling.ColdStarts;
+import dev.faas.gateway.scaling.IdleScaler;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -38,6 +42,14 @@ import io.undertow.server.HttpHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.xnio.Options;
 
 /** Reads the configuration, wires the parts together and serves until the process is stopped. */
@@ -72,6 +84,7 @@ public final class Main {
         }
 
         FunctionProvider provider;
+        FunctionManager manager;
         Routes.Management management;
         Namespace namespace = new Namespace(config.functionNamespace());
         if (config.provider().equals("static")) {
@@ -82,16 +95,35 @@ public final class Main {
                 return;
             }
             NoManagement none = new NoManagement();
+            manager = none;
             management = management(none, none, none, metrics, namespace, config.maxReplicas());
         } else {
             DockerApi docker = new DockerApi(config.dockerTimeout());
             SwarmProvider swarmProvider = new SwarmProvider(docker, config);
             provider = swarmProvider;
             SwarmManager swarm = new SwarmManager(docker, config, swarmProvider::refreshNow);
+            manager = swarm;
             management = management(swarm, swarm.secrets(), swarm.logs(), metrics, namespace, config.maxReplicas());
         }
 
-        FunctionProxy proxy = new FunctionProxy(registry, balancers, metrics, config);
+        // Lifecycle work off the request path: scale calls (they wait on Docker), hold timeouts, the idle check.
+        ExecutorService lifecycle = Executors.newCachedThreadPool(daemons("lifecycle-"));
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemons("lifecycle-timer-"));
+        ColdStartMetrics coldStartMetrics = new ColdStartMetrics(meters);
+        ColdStarts coldStarts = new ColdStarts(new ColdStarts.Settings(config.scaleFromZero(),
+                config.scaleFromZeroTimeout(), config.scaleFromZeroQueue(), config.maxReplicas()), manager::scale,
+                lifecycle, timer, System::nanoTime, Instant::now, coldStartMetrics);
+        // After the balancers: a held call is released only once its replica can be picked.
+        registry.addListener(coldStarts);
+        registry.addListener(coldStartMetrics);
+        WatchdogActivity activity = new WatchdogActivity(config.functionMetricsPort(), Duration.ofSeconds(2));
+        IdleScaler idle = new IdleScaler(registry::all, coldStarts, manager::scale,
+                replica -> activity.read(replica.address())
+                        .map(r -> new IdleScaler.Report(r.inFlight(), r.idle())),
+                config.scaleZeroDuration(), lifecycle);
+        timer.scheduleWithFixedDelay(idle::check, 1, 1, TimeUnit.SECONDS);
+
+        FunctionProxy proxy = new FunctionProxy(registry, balancers, metrics, config, coldStarts);
         Routes.Handlers handlers = new Routes.Handlers(
                 new FunctionRouter(proxy, config),
                 new HealthHandler(provider),
@@ -147,6 +179,15 @@ public final class Main {
                 new ScaleHandler(functions, namespace, maxReplicas), new SecretsHandler(secrets, namespace),
                 new LogsHandler(logs, namespace), new AlertHandler(functions, maxReplicas),
                 new NamespacesHandler(namespace));
+    }
+
+    private static ThreadFactory daemons(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread t = new Thread(task, prefix + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** A setting the gateway cannot run with: one log line, exit status 2. */

@@ -6,6 +6,7 @@ import dev.faas.gateway.provider.ManagementException;
 import dev.faas.gateway.provider.Quantities;
 import dev.faas.gateway.routing.FunctionNames;
 import dev.faas.gateway.scaling.ReplicaBounds;
+import dev.faas.gateway.scaling.ScaleToZero;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -50,6 +51,7 @@ public final class DeploymentRequests {
         }
         try {
             ReplicaBounds.check(d.labels(), maxReplicas);
+            ScaleToZero.check(d.labels());
         } catch (IllegalArgumentException e) {
             throw Api.invalid(e.getMessage());
         }

@@ -46,6 +46,15 @@ import java.util.Map;
  *                          outside a container): its stack's functions network is preferred
  * @param maxReplicas       ceiling for any function's replicas: deploy labels, scale requests and alerts
  *                          ({@code max_replicas}, 100); a label above it is refused with 400
+ * @param scaleFromZero     a call to a function with no ready replica is held and, at zero replicas, the function
+ *                          is scaled up; off, such a call gets 503 at once ({@code scale_from_zero}, true)
+ * @param scaleFromZeroTimeout longest a call is held for a replica to start before 504 ({@code
+ *                          scale_from_zero_timeout}, 30s)
+ * @param scaleFromZeroQueue calls that may be held per function; more get 503 ({@code scale_from_zero_queue}, 1000)
+ * @param scaleZeroDuration idle time after which a function labelled com.openfaas.scale.zero=true goes to zero,
+ *                          unless its com.openfaas.scale.zero-duration says otherwise ({@code scale_zero_duration}, 15m)
+ * @param functionMetricsPort where every replica's watchdog serves /metrics, asked before a scale to zero
+ *                          ({@code function_metrics_port}, 8081)
  */
 public record GatewayConfig(
         int port,
@@ -71,7 +80,12 @@ public record GatewayConfig(
         boolean basicAuth,
         String secretMountPath,
         String ownContainer,
-        int maxReplicas) {
+        int maxReplicas,
+        boolean scaleFromZero,
+        Duration scaleFromZeroTimeout,
+        int scaleFromZeroQueue,
+        Duration scaleZeroDuration,
+        int functionMetricsPort) {
 
     public static GatewayConfig fromEnvironment() {
         return from(System.getenv());
@@ -106,7 +120,12 @@ public record GatewayConfig(
                 s.oneOf("basic_auth", "false", "true", "false").equals("true"),
                 s.text("secret_mount_path", "/run/secrets"),
                 s.text("HOSTNAME", ""),
-                s.positive("max_replicas", 100));
+                s.positive("max_replicas", 100),
+                s.oneOf("scale_from_zero", "true", "true", "false").equals("true"),
+                s.positiveDuration("scale_from_zero_timeout", Duration.ofSeconds(30)),
+                s.positive("scale_from_zero_queue", 1000),
+                s.positiveDuration("scale_zero_duration", Duration.ofMinutes(15)),
+                s.positive("function_metrics_port", 8081));
     }
 
     /** {@code d}, or the shortest of the limits that is shorter (a zero limit is no limit). */

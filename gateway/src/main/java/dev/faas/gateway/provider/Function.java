@@ -1,6 +1,7 @@
 package dev.faas.gateway.provider;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A deployed function as the gateway routes to it.
@@ -10,10 +11,18 @@ import java.util.List;
  * @param serviceName the provider's full name (a Swarm service name), which resolves too
  * @param desiredReplicas how many replicas the provider is asked to run
  * @param replicas    the replicas ready for traffic now
+ * @param labels      the function's labels (scaling limits, scale to zero)
+ * @param lastFailure the latest replica that failed to start or died, or null: why a cold start cannot succeed
  */
-public record Function(String id, String name, String serviceName, int desiredReplicas, List<Replica> replicas) {
+public record Function(String id, String name, String serviceName, int desiredReplicas, List<Replica> replicas,
+                       Map<String, String> labels, StartFailure lastFailure) {
     public Function {
         replicas = List.copyOf(replicas);
+        labels = Map.copyOf(labels);
+    }
+
+    public Function(String id, String name, String serviceName, int desiredReplicas, List<Replica> replicas) {
+        this(id, name, serviceName, desiredReplicas, replicas, Map.of(), null);
     }
 
     public boolean hasReadyReplica() {

@@ -6,12 +6,16 @@ import dev.faas.gateway.metrics.FunctionMetrics;
 import dev.faas.gateway.provider.Function;
 import dev.faas.gateway.provider.FunctionRegistry;
 import dev.faas.gateway.routing.FunctionCall;
+import dev.faas.gateway.scaling.ColdStarts;
+import io.undertow.server.Connectors;
+import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.predicate.Predicates;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
 import io.undertow.server.handlers.proxy.ProxyHandler;
 import io.undertow.util.HttpString;
+import io.undertow.util.SameThreadExecutor;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -23,7 +27,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * A small body is read whole before the call takes an upstream connection ({@link RequestBuffer}); every body runs
  * against body_timeout ({@link BodyDeadline}).
  * <p>
- * Errors: unknown function 404, no ready replica 503; failures after that are mapped by {@link UpstreamErrors}
+ * A call to a function without a ready replica is held by {@link ColdStarts} (which starts one at zero replicas)
+ * and forwarded once one is ready; held, it reads nothing of its body, which waits in the socket until then.
+ * <p>
+ * Errors: unknown function 404; held too long 504, start failed or too many held 503; failures after that are mapped by {@link UpstreamErrors}
  * (502 unreachable, 504 timeout, 413/408/400 for a streamed body over max_body, late or malformed). A connect failure is retried
  * once on another replica; a request that may have reached a function is never sent again (no idempotent-method
  * retries).
@@ -40,9 +47,12 @@ public final class FunctionProxy implements FunctionCall {
     private final String namespaceSuffix;
     private final BodyDeadline deadline;
     private final RequestBuffer buffer;
+    private final ColdStarts coldStarts;
 
-    public FunctionProxy(FunctionRegistry registry, Balancers balancers, FunctionMetrics metrics, GatewayConfig config) {
+    public FunctionProxy(FunctionRegistry registry, Balancers balancers, FunctionMetrics metrics, GatewayConfig config,
+                         ColdStarts coldStarts) {
         this.registry = registry;
+        this.coldStarts = coldStarts;
         this.balancers = balancers;
         this.metrics = metrics;
         this.config = config;
@@ -97,16 +107,64 @@ public final class FunctionProxy implements FunctionCall {
         // OpenFaaS's clients read both from the answer too, whatever it is (an error of the gateway's own as well).
         long startTime = System.currentTimeMillis() * 1_000_000L;
         exchange.getResponseHeaders().put(X_START_TIME, startTime);
+        if (coldStarts.enter(function)) {
+            exchange.addExchangeCompleteListener(exitOf(function));
+            send(exchange, function);
+        } else {
+            exchange.dispatch(SameThreadExecutor.INSTANCE, () -> coldStarts.hold(function, new Held(exchange)));
+        }
+    }
+
+    private ExchangeCompletionListener exitOf(Function function) {
+        return (ex, next) -> {
+            coldStarts.exit(function);
+            next.proceed();
+        };
+    }
+
+    private void send(HttpServerExchange exchange, Function function) throws Exception {
         LoadBalancingProxyClient balancer = balancers.forFunction(function.id());
-        if (!function.hasReadyReplica() || balancer == null) {
+        if (balancer == null) {
             NO_REPLICA.handleRequest(exchange);
             return;
         }
-        exchange.getRequestHeaders().put(X_START_TIME, startTime);
+        exchange.getRequestHeaders().put(X_START_TIME, exchange.getResponseHeaders().getFirst(X_START_TIME));
         HopByHop.strip(exchange.getRequestHeaders());
         exchange.addResponseCommitListener(ex -> HopByHop.strip(ex.getResponseHeaders()));
-        exchange.addDefaultResponseListener(new UpstreamErrors(label, config, deadline));
+        exchange.addDefaultResponseListener(new UpstreamErrors(function.name(), config, deadline));
         exchange.putAttachment(FunctionProxyClient.BALANCER, balancer);
         buffer.thenForward(exchange, proxy);
+    }
+
+    /** A call held for a cold start, resumed or answered on its own IO thread. */
+    private final class Held implements ColdStarts.Call {
+        private final HttpServerExchange exchange;
+
+        Held(HttpServerExchange exchange) {
+            this.exchange = exchange;
+        }
+
+        @Override
+        public void proceed(Function function) {
+            exchange.getIoThread().execute(() -> Connectors.executeRootHandler(ex -> {
+                ex.addExchangeCompleteListener(exitOf(function));
+                if (!ex.getConnection().isOpen()) {
+                    ex.endExchange(); // the caller left while it waited: nothing is sent to the function
+                    return;
+                }
+                send(ex, function);
+            }, exchange));
+        }
+
+        @Override
+        public void refuse(ColdStarts.Refusal why, String message) {
+            int status = switch (why) {
+                case TIMED_OUT -> 504;
+                case GONE -> 404;
+                case QUEUE_FULL, START_FAILED, OFF -> 503;
+            };
+            exchange.getIoThread().execute(() -> Connectors.executeRootHandler(
+                    ex -> PlainText.send(ex, status, message), exchange));
+        }
     }
 }

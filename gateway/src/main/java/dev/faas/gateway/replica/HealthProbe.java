@@ -45,7 +45,9 @@ public final class HealthProbe implements AutoCloseable {
 
     /**
      * @param interval       the pause between the end of one attempt and the start of the next
-     * @param attemptTimeout how long one attempt may take to connect, and then to answer
+     * @param attemptTimeout how long one attempt may take to connect; the answer may take ten times that, since a
+     *                       just-started JVM answers its first requests slowly (measured: over 100 ms) and an
+     *                       attempt cut short only starts that wait again
      * @param giveUpAfter    how long a key is probed before the probe stops on its own
      */
     public HealthProbe(Duration interval, Duration attemptTimeout, Duration giveUpAfter) {
@@ -88,7 +90,7 @@ public final class HealthProbe implements AutoCloseable {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(onReady, "onReady");
         HttpRequest request = HttpRequest.newBuilder(healthOf(address))
-                .timeout(attemptTimeout)
+                .timeout(attemptTimeout.multipliedBy(10))
                 .GET()
                 .build();
         if (closed) {

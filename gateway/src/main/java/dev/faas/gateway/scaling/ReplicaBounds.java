@@ -12,7 +12,8 @@ import java.util.Map;
  * @param max         {@code com.openfaas.scale.max} (default 20, never below min): no scaling goes above it
  * @param factor      {@code com.openfaas.scale.factor} (default 20, 0-100): an alert's step, in percent of max;
  *                    0 turns alert scaling off for the function
- * @param minLabelled whether min was set by a label; without one, scale requests may go down to zero
+ * @param minLabelled whether min was set by a label and is a floor; without one, or for a function that opted in
+ *                    to scale to zero ({@link ScaleToZero}), scale requests may go down to zero
  */
 public record ReplicaBounds(int min, int max, int factor, boolean minLabelled) {
     public static final String MIN = "com.openfaas.scale.min";
@@ -28,7 +29,8 @@ public record ReplicaBounds(int min, int max, int factor, boolean minLabelled) {
         Integer factor = number(labels.get(FACTOR), 0, 100);
         int lower = min == null ? Math.min(DEFAULT_MIN, ceiling) : min;
         int upper = Math.max(lower, max == null ? Math.min(DEFAULT_MAX, ceiling) : max);
-        return new ReplicaBounds(lower, upper, factor == null ? DEFAULT_FACTOR : factor, min != null);
+        return new ReplicaBounds(lower, upper, factor == null ? DEFAULT_FACTOR : factor,
+                min != null && !ScaleToZero.optedIn(labels));
     }
 
     /**

@@ -25,14 +25,16 @@ public final class Scaling {
 
     /**
      * Where an alert takes a function now at {@code current} replicas: firing adds ceil(max * factor / 100), capped
-     * at max; resolved goes back to min. With factor 0 the function opted out: nothing changes either way.
+     * at max; resolved goes back to min, but never below 1 from a running function (zero belongs to the idle check:
+     * a resolved alert means fewer calls, not none) and never up from 0. With factor 0 the function opted out:
+     * nothing changes either way.
      */
     public static int afterAlert(boolean firing, int current, ReplicaBounds bounds) {
         if (bounds.factor() == 0) {
             return current;
         }
         if (!firing) {
-            return bounds.min();
+            return current <= 0 ? 0 : Math.max(1, bounds.min());
         }
         int step = (int) Math.ceil(bounds.max() * bounds.factor() / 100.0);
         return (int) Math.min((long) bounds.max(), Math.max(current, 0L) + step);

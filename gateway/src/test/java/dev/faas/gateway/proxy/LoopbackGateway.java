@@ -6,7 +6,13 @@ import dev.faas.gateway.api.Api;
 import dev.faas.gateway.api.PlainText;
 import dev.faas.gateway.config.GatewayConfig;
 import dev.faas.gateway.metrics.FunctionMetrics;
+import dev.faas.gateway.metrics.ColdStartMetrics;
 import dev.faas.gateway.provider.FunctionRegistry;
+import dev.faas.gateway.provider.ManagementException;
+import dev.faas.gateway.scaling.ColdStarts;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import dev.faas.gateway.provider.statics.StaticProvider;
 import dev.faas.gateway.routing.FunctionRouter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -45,6 +51,7 @@ final class LoopbackGateway implements AutoCloseable {
     private final List<Closeable> sockets = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private Undertow gateway;
     private int port;
 
@@ -64,6 +71,7 @@ final class LoopbackGateway implements AutoCloseable {
 
     @Override
     public void close() {
+        timer.shutdownNow();
         if (gateway != null) {
             gateway.stop();
         }
@@ -211,7 +219,14 @@ final class LoopbackGateway implements AutoCloseable {
         registry.addListener(balancers);
         FunctionMetrics metrics = new FunctionMetrics(meters);
         new StaticProvider(functions).start(registry);
-        FunctionRouter router = new FunctionRouter(new FunctionProxy(registry, balancers, metrics, config), config);
+        ColdStarts coldStarts = new ColdStarts(new ColdStarts.Settings(config.scaleFromZero(),
+                config.scaleFromZeroTimeout(), config.scaleFromZeroQueue(), config.maxReplicas()),
+                (name, replicas) -> {
+                    throw new ManagementException(ManagementException.Reason.INVALID, "static functions do not scale");
+                }, Runnable::run, timer, System::nanoTime, Instant::now, new ColdStartMetrics(meters));
+        registry.addListener(coldStarts);
+        FunctionRouter router = new FunctionRouter(new FunctionProxy(registry, balancers, metrics, config, coldStarts),
+                config);
         // /system/* stands for the management API: read on a worker thread by Api.blocking, as its handlers do.
         HttpHandler system = Api.blocking(exchange -> {
             byte[] body = exchange.getInputStream().readAllBytes();

@@ -11,9 +11,12 @@ import dev.faas.gateway.provider.FunctionRegistry;
 import dev.faas.gateway.provider.ManagementException;
 import dev.faas.gateway.provider.ProviderHealth;
 import dev.faas.gateway.provider.ProviderInfo;
+import dev.faas.gateway.provider.StartFailure;
+import dev.faas.gateway.replica.HealthProbe;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,8 +34,13 @@ import org.slf4j.LoggerFactory;
  * Discovers functions in Docker Swarm and keeps the registry current, all on one background thread:
  * <ul>
  *   <li>Docker events (service create/update/remove, container start/die/health_status) re-read the one service
- *   they concern; while its tasks are still starting it is re-read every 200 ms (up to a minute), so a new replica
- *   is routed to right after it turns running, and a dying container is dropped at once.</li>
+ *   they concern; while its tasks are still starting it is re-read every 200 ms (up to a minute), and a dying
+ *   container is dropped at once.</li>
+ *   <li>A task Swarm holds in {@code starting} (its health check runs on an interval: 2 s in stack.yml) is probed
+ *   at its watchdog's /_/health every 20 ms from the moment it is seen, and routed to as soon as that answers 200,
+ *   the same condition the health check tests.</li>
+ *   <li>A single service's re-read also reads its failed tasks: the newest one's error is the function's last
+ *   failure, which a call held for a cold start answers with.</li>
  *   <li>A full re-read every {@code resync_interval} catches anything the event stream missed.</li>
  *   <li>When Docker cannot be reached, the registry keeps its last state (routing goes on) and health says so; the
  *   change is logged once each way.</li>
@@ -41,8 +49,10 @@ import org.slf4j.LoggerFactory;
 public final class SwarmProvider implements FunctionProvider {
     private static final Logger LOG = LoggerFactory.getLogger(SwarmProvider.class);
     private static final String SERVICE_ID_LABEL = "com.docker.swarm.service.id";
+    private static final String TASK_ID_LABEL = "com.docker.swarm.task.id";
     private static final long CONVERGE_POLL_MS = 200;
     private static final long CONVERGE_LIMIT_NS = TimeUnit.MINUTES.toNanos(1);
+    private static final long REMOTE_PROBE_DELAY_MS = 500;
     private static final long DEAD_MEMORY_NS = TimeUnit.MINUTES.toNanos(1);
 
     private final DockerApi docker;
@@ -58,6 +68,15 @@ public final class SwarmProvider implements FunctionProvider {
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> convergingUntil = new ConcurrentHashMap<>();
     private final Map<String, Long> deadContainers = new ConcurrentHashMap<>();
+    private final TaskStarts starts = new TaskStarts();
+    private final Map<String, StartFailure> failures = new ConcurrentHashMap<>();
+    /** Tasks with an address whose container has not started yet: its start event begins their probe. */
+    private final Map<String, SwarmState.Starting> awaitingStart = new ConcurrentHashMap<>();
+    private final Set<String> remoteFallback = ConcurrentHashMap.newKeySet();
+    // Short attempts: a connection tried while the new container's network is still being plugged in is not
+    // refused but lost (measured: an attempt of 500 ms answered 420 ms after the watchdog listened).
+    private final HealthProbe probe = new HealthProbe(Duration.ofMillis(10), Duration.ofMillis(100),
+            Duration.ofMinutes(1));
     private volatile ProviderHealth health = new ProviderHealth(false, "not read from docker yet", null);
     private volatile FunctionRegistry registry;
     /** The network served, as of the last full re-read; a single-service refresh reuses it. */
@@ -96,7 +115,15 @@ public final class SwarmProvider implements FunctionProvider {
             served = net;
             JsonNode services = docker.get("/services", "{\"label\":[\"function=true\"]}");
             JsonNode tasks = docker.get("/tasks", "{\"desired-state\":[\"running\"]}");
-            registry.replaceAll(state.functions(services, tasks, deadContainers(), net));
+            Set<String> dead = deadContainers();
+            registry.replaceAll(state.functions(services, tasks, dead, net, starts, failures));
+            Set<String> live = new HashSet<>();
+            tasks.forEach(t -> live.add(t.path("ID").asText()));
+            starts.retainOnly(live);
+            awaitingStart.keySet().retainAll(live);
+            remoteFallback.retainAll(live);
+            failures.keySet().retainAll(registry.all().stream().map(Function::id).toList());
+            probeStarting(tasks, dead, net);
             reachable(Instant.now());
         } catch (ManagementException e) {
             if (e.reason() == ManagementException.Reason.UNAVAILABLE) {
@@ -148,12 +175,20 @@ public final class SwarmProvider implements FunctionProvider {
             if (services.isEmpty()) {
                 registry.remove(serviceId);
                 convergingUntil.remove(serviceId);
+                failures.remove(serviceId);
                 reachable(health.lastSync());
                 return;
             }
-            JsonNode tasks = docker.get("/tasks", "{\"service\":[" + id + "],\"desired-state\":[\"running\"]}");
-            List<Function> found = state.functions(services, tasks, deadContainers(), net).stream()
+            // Every task of the service, failed ones too (Swarm keeps a few per replica): they carry the errors.
+            JsonNode tasks = docker.get("/tasks", "{\"service\":[" + id + "]}");
+            StartFailure failure = SwarmState.lastFailure(tasks);
+            if (failure != null) {
+                failures.put(serviceId, failure);
+            }
+            Set<String> dead = deadContainers();
+            List<Function> found = state.functions(services, tasks, dead, net, starts, failures).stream()
                     .filter(f -> f.id().equals(serviceId)).toList();
+            probeStarting(tasks, dead, net);
             if (found.isEmpty()) {
                 registry.remove(serviceId);
             } else {
@@ -166,6 +201,41 @@ public final class SwarmProvider implements FunctionProvider {
         }
     }
 
+    /**
+     * Probes every task whose container runs and whose watchdog has not answered yet; the first 200 makes it a
+     * replica (one re-read of its service). The probe begins at the container's start event: Swarm reports a task
+     * "starting" before its container is (measured: 520 ms before), and a connection tried to an address not there
+     * yet is lost rather than refused (the kernel then retries its address lookup only once a second), which cost
+     * more than the wait. A container on another node sends no event here: its probe begins 500 ms after Swarm's
+     * "starting".
+     */
+    private void probeStarting(JsonNode tasks, Set<String> dead, FunctionsNetwork.Resolved net) {
+        Set<String> functionIds = new HashSet<>();
+        registry.all().forEach(f -> functionIds.add(f.id()));
+        for (SwarmState.Starting s : state.unanswered(tasks, functionIds, dead, net, starts)) {
+            if (starts.hasStarted(s.taskId())) {
+                awaitingStart.remove(s.taskId());
+                probe(s);
+            } else if (awaitingStart.put(s.taskId(), s) == null || s.containerUp()) {
+                if (s.containerUp() && remoteFallback.add(s.taskId())) {
+                    sync.schedule(() -> {
+                        SwarmState.Starting waiting = awaitingStart.remove(s.taskId());
+                        if (waiting != null) {
+                            probe(waiting);
+                        }
+                    }, REMOTE_PROBE_DELAY_MS, TimeUnit.MILLISECONDS);
+                }
+            }
+        }
+    }
+
+    private void probe(SwarmState.Starting s) {
+        probe.watch(s.taskId(), s.address(), () -> {
+            starts.answered(s.taskId(), Instant.now());
+            refreshSoon(s.serviceId());
+        });
+    }
+
     private void keepWatchingWhileConverging(String serviceId, boolean converging) {
         Long until = convergingUntil.get(serviceId);
         if (converging && until != null && System.nanoTime() < until) {
@@ -176,6 +246,10 @@ public final class SwarmProvider implements FunctionProvider {
     }
 
     private void onEvent(Event e) {
+        String action = e.getAction() == null ? "" : e.getAction();
+        if (action.startsWith("exec_")) {
+            return; // health checks run as execs: every 2 s per replica, and they change nothing the registry holds
+        }
         String serviceId;
         if (e.getType() == EventType.SERVICE) {
             serviceId = e.getActor() == null ? null : e.getActor().getId();
@@ -185,10 +259,30 @@ public final class SwarmProvider implements FunctionProvider {
             if (serviceId != null && "die".equals(e.getAction())) {
                 deadContainers.put(e.getActor().getId(), System.nanoTime() + DEAD_MEMORY_NS);
             }
+            recordStart(e, attrs);
         }
         if (serviceId != null && !serviceId.isEmpty()) {
             convergingUntil.putIfAbsent(serviceId, System.nanoTime() + CONVERGE_LIMIT_NS);
             refreshSoon(serviceId);
+        }
+    }
+
+    /** A container's create and start, as timings of its task's start (this node's containers only). */
+    private void recordStart(Event e, Map<String, String> attrs) {
+        String task = attrs == null ? null : attrs.get(TASK_ID_LABEL);
+        Long nanos = e.getTimeNano();
+        if (task == null || nanos == null) {
+            return;
+        }
+        Instant at = Instant.ofEpochSecond(0, nanos);
+        if ("create".equals(e.getAction())) {
+            starts.containerCreated(task, at);
+        } else if ("start".equals(e.getAction())) {
+            starts.containerStarted(task, at);
+            SwarmState.Starting waiting = awaitingStart.remove(task);
+            if (waiting != null) {
+                probe(waiting);
+            }
         }
     }
 
@@ -273,6 +367,7 @@ public final class SwarmProvider implements FunctionProvider {
             }
         }
         sync.shutdownNow();
+        probe.close();
         docker.close();
     }
 }

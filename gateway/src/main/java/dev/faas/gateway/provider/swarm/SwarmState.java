@@ -3,9 +3,13 @@ package dev.faas.gateway.provider.swarm;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.faas.gateway.provider.Function;
 import dev.faas.gateway.provider.Replica;
+import dev.faas.gateway.provider.StartFailure;
 import java.net.URI;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,7 +23,9 @@ import java.util.Set;
  *   is the {@code com.openfaas.function} label, else the service name without the {@code com.docker.stack.namespace}
  *   prefix and {@code _}.</li>
  *   <li>A replica is ready when its task is actually {@code running} (Swarm holds a task with a HEALTHCHECK in
- *   {@code starting} until it passes) and its container has not been seen dying.</li>
+ *   {@code starting} until it passes), or still {@code starting} but its watchdog has answered the gateway's own
+ *   health probe ({@link TaskStarts}), and its container has not been seen dying.</li>
+ *   <li>A function's last failure is its newest task that Swarm marked {@code failed} or {@code rejected}.</li>
  *   <li>Its address is the task's address on that network.</li>
  * </ul>
  */
@@ -33,12 +39,24 @@ final class SwarmState {
         this.port = port;
     }
 
-    /** The functions on {@code network} among {@code services}, with replicas from {@code tasks} (any service's). */
+    /** A starting task the gateway may probe: its id, its service's id and its watchdog's address. */
+    record Starting(String taskId, String serviceId, URI address, boolean containerUp) {}
+
     List<Function> functions(JsonNode services, JsonNode tasks, Set<String> deadContainers,
                              FunctionsNetwork.Resolved network) {
+        return functions(services, tasks, deadContainers, network, TaskStarts.NONE, Map.of());
+    }
+
+    /**
+     * The functions on {@code network} among {@code services}, with replicas from {@code tasks} (any service's),
+     * each with its last failure from {@code failures} (by service id).
+     */
+    List<Function> functions(JsonNode services, JsonNode tasks, Set<String> deadContainers,
+                             FunctionsNetwork.Resolved network, TaskStarts starts,
+                             Map<String, StartFailure> failures) {
         Map<String, List<Replica>> replicas = new HashMap<>();
         for (JsonNode task : tasks) {
-            Replica r = readyReplica(task, deadContainers, network);
+            Replica r = readyReplica(task, deadContainers, network, starts);
             if (r != null) {
                 replicas.computeIfAbsent(task.path("ServiceID").asText(), k -> new ArrayList<>()).add(r);
             }
@@ -54,7 +72,69 @@ final class SwarmState {
             List<Replica> ready = replicas.getOrDefault(id, List.of());
             JsonNode replicated = service.path("Spec").path("Mode").path("Replicated");
             int desired = replicated.isMissingNode() ? ready.size() : replicated.path("Replicas").asInt(0);
-            result.add(new Function(id, functionName(serviceName, labels), serviceName, desired, ready));
+            result.add(new Function(id, functionName(serviceName, labels), serviceName, desired, ready,
+                    textLabels(labels), failures.get(id)));
+        }
+        return result;
+    }
+
+    /**
+     * Tasks of the functions {@code functionIds} on their way to running whose watchdog has not answered the gateway yet, with their addresses (Swarm
+     * gives one before the container exists). {@code containerUp}: Swarm reports {@code starting} (the container
+     * runs, its health check has not passed).
+     */
+    List<Starting> unanswered(JsonNode tasks, Set<String> functionIds, Set<String> deadContainers,
+                              FunctionsNetwork.Resolved network, TaskStarts starts) {
+        List<Starting> result = new ArrayList<>();
+        for (JsonNode task : tasks) {
+            String id = task.path("ID").asText();
+            if (!functionIds.contains(task.path("ServiceID").asText())) {
+                continue; // the gateway's own task, Prometheus: not functions, no watchdog
+            }
+            String state = task.path("Status").path("State").asText();
+            if (isOnItsWay(state) && "running".equals(task.path("DesiredState").asText("running"))
+                    && !starts.hasAnswered(id) && !deadContainers.contains(containerOf(task))) {
+                URI address = address(task, network);
+                if (address != null) {
+                    result.add(new Starting(id, task.path("ServiceID").asText(), address, "starting".equals(state)));
+                }
+            }
+        }
+        return result;
+    }
+
+    /** The newest task of {@code tasks} that failed or was rejected, or null. */
+    static StartFailure lastFailure(JsonNode tasks) {
+        StartFailure newest = null;
+        for (JsonNode task : tasks) {
+            JsonNode status = task.path("Status");
+            String state = status.path("State").asText();
+            if (!"failed".equals(state) && !"rejected".equals(state)) {
+                continue;
+            }
+            Instant at = instant(status.path("Timestamp").asText(""));
+            if (at == null || newest != null && !at.isAfter(newest.at())) {
+                continue;
+            }
+            String reason = status.path("Err").asText("");
+            newest = new StartFailure(reason.isEmpty() ? status.path("Message").asText(state) : reason, at);
+        }
+        return newest;
+    }
+
+    static Instant instant(String text) {
+        try {
+            return text.isEmpty() ? null : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static Map<String, String> textLabels(JsonNode labels) {
+        Map<String, String> result = new HashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = labels.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            result.put(e.getKey(), e.getValue().asText());
         }
         return result;
     }
@@ -99,15 +179,32 @@ final class SwarmState {
         };
     }
 
-    private Replica readyReplica(JsonNode task, Set<String> deadContainers, FunctionsNetwork.Resolved network) {
-        if (!"running".equals(task.path("Status").path("State").asText())
+    private Replica readyReplica(JsonNode task, Set<String> deadContainers, FunctionsNetwork.Resolved network,
+                                 TaskStarts starts) {
+        String id = task.path("ID").asText();
+        String state = task.path("Status").path("State").asText();
+        boolean running = "running".equals(state);
+        if (!running && !("starting".equals(state) && starts.hasAnswered(id))
                 || !"running".equals(task.path("DesiredState").asText("running"))) {
             return null;
         }
-        String container = task.path("Status").path("ContainerStatus").path("ContainerID").asText("");
+        String container = containerOf(task);
         if (!container.isEmpty() && deadContainers.contains(container)) {
             return null;
         }
+        URI address = address(task, network);
+        if (address == null) {
+            return null;
+        }
+        Instant readyAt = running ? instant(task.path("Status").path("Timestamp").asText("")) : null;
+        return new Replica(id, container, address, starts.startup(id, readyAt));
+    }
+
+    private static String containerOf(JsonNode task) {
+        return task.path("Status").path("ContainerStatus").path("ContainerID").asText("");
+    }
+
+    private URI address(JsonNode task, FunctionsNetwork.Resolved network) {
         for (JsonNode attachment : task.path("NetworksAttachments")) {
             if (network.id().equals(attachment.path("Network").path("ID").asText())) {
                 for (JsonNode address : attachment.path("Addresses")) {
@@ -116,7 +213,7 @@ final class SwarmState {
                     ip = slash < 0 ? ip : ip.substring(0, slash);
                     if (!ip.isEmpty()) {
                         String host = ip.contains(":") ? "[" + ip + "]" : ip;
-                        return new Replica(task.path("ID").asText(), container, URI.create("http://" + host + ":" + port + "/"));
+                        return URI.create("http://" + host + ":" + port + "/");
                     }
                 }
             }

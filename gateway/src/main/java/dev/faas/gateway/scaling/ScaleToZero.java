@@ -1,0 +1,57 @@
+package dev.faas.gateway.scaling;
+
+import dev.faas.common.Durations;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A function's opt-in to idle → zero, from OpenFaaS's labels: {@code com.openfaas.scale.zero=true} and
+ * {@code com.openfaas.scale.zero-duration} (the idle time, e.g. {@code 15m}; default: the gateway's
+ * scale_zero_duration). As in OpenFaaS, com.openfaas.scale.min is then the replicas it comes back with, not a floor.
+ */
+public final class ScaleToZero {
+    public static final String ZERO = "com.openfaas.scale.zero";
+    public static final String DURATION = "com.openfaas.scale.zero-duration";
+
+    private ScaleToZero() {}
+
+    public static boolean optedIn(Map<String, String> labels) {
+        return "true".equalsIgnoreCase(labels.getOrDefault(ZERO, "").trim());
+    }
+
+    /** The idle time after which an opted-in function goes to zero; a bad label falls back to the default. */
+    public static Duration idleTime(Map<String, String> labels, Duration fallback) {
+        String text = labels.get(DURATION);
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            Duration d = Durations.parse(text.trim());
+            return d.isZero() || d.isNegative() ? fallback : d;
+        } catch (IllegalArgumentException e) {
+            return fallback;
+        }
+    }
+
+    /** Refuses labels a deploy may not set. @throws IllegalArgumentException naming the label */
+    public static void check(Map<String, String> labels) {
+        String zero = labels.get(ZERO);
+        if (zero != null && !zero.trim().toLowerCase(Locale.ROOT).matches("true|false")) {
+            throw new IllegalArgumentException("label " + ZERO + " must be true or false");
+        }
+        String text = labels.get(DURATION);
+        if (text != null) {
+            Duration d;
+            try {
+                d = Durations.parse(text.trim());
+            } catch (IllegalArgumentException e) {
+                d = Duration.ZERO;
+            }
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException("label " + DURATION + " must be a duration longer than 0, e.g. 15m,"
+                        + " 90s or 1h");
+            }
+        }
+    }
+}
