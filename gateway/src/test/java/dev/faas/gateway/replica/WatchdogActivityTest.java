@@ -3,7 +3,6 @@ package dev.faas.gateway.replica;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.faas.gateway.replica.WatchdogActivity.Report;
@@ -177,33 +176,5 @@ class WatchdogActivityTest {
                 WatchdogActivity.metricsOf(URI.create("http://[fd00::7]:8080/"), 8081));
         assertEquals(URI.create("http://10.231.1.7:8081/metrics"),
                 WatchdogActivity.metricsOf(URI.create("http://10.231.1.7:8080/"), 8081));
-    }
-
-    @Test
-    void readsAReplicaAtAnIpv6Address() throws Exception {
-        InetAddress v6 = InetAddress.getByName("::1");
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress(v6, 0), 10);
-        } catch (IOException noIpv6) {
-            assumeTrue(false, "no IPv6 loopback here: " + noIpv6.getMessage());
-            return;
-        }
-        server.createContext("/metrics", exchange -> {
-            byte[] body = OF_WATCHDOG.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
-        try {
-            WatchdogActivity activity = new WatchdogActivity(server.getAddress().getPort(), TIMEOUT);
-            Optional<Report> report = activity.read(URI.create("http://[::1]:8080/"));
-            assertTrue(report.isPresent());
-            assertEquals(0, report.get().inFlight());
-        } finally {
-            server.stop(0);
-        }
     }
 }
