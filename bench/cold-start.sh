@@ -69,6 +69,8 @@ docker service create --quiet --detach --no-resolve-image --name "$STACK-alone" 
   --endpoint-mode dnsrr --replicas 0 --health-interval 2s --health-timeout 10s --health-retries 3 \
   faas/catservice >/dev/null
 
+# The gateway's container log, read straight from this node (docker service logs lags by seconds).
+gateway_log() { docker logs "$(docker ps -q --filter "label=com.docker.swarm.service.name=${STACK}_gateway" | head -1)" 2>&1; }
 call() { curl -s -o /dev/null -w '%{http_code} %{time_total}\n' --max-time 60 "http://127.0.0.1:$PORT/function/$1" -d 'hello'; }
 wait_ok() {
   for _ in $(seq 300); do [ "$(call "$1" | cut -d' ' -f1)" = 200 ] && return 0; sleep 0.2; done
@@ -88,10 +90,15 @@ echo "cold-start: $RUNS rounds (each: catservice, hello-java, docker alone), gat
 for round in $(seq "$RUNS"); do
   for fn in catservice hello-java; do
     to_zero "${STACK}_$fn"
-    since=$(date -u +%Y-%m-%dT%H:%M:%S)
+    before=$(gateway_log | grep -c "event=cold_start function=$fn " || true)
     read -r code seconds < <(call "$fn")
     [ "$code" = 200 ] || die "$fn answered $code to its first call from zero"
-    line=$(docker service logs --raw --since "$since" "${STACK}_gateway" 2>/dev/null | grep "event=cold_start function=$fn " | tail -1)
+    line=
+    for _ in $(seq 50); do # the log line reaches Docker's log a moment after the answer
+      lines=$(gateway_log | grep "event=cold_start function=$fn " || true)
+      [ "$(grep -c . <<<"$lines")" -gt "$before" ] && { line=$(tail -1 <<<"$lines"); break; }
+      sleep 0.1
+    done
     phases=$(sed -E 's/.*scheduling_ms=([0-9a-z]+) container_start_ms=([0-9a-z]+) process_ready_ms=([0-9a-z]+).*/\1 \2 \3/' <<<"$line")
     read -r warm_code warm_seconds < <(call "$fn")
     [ "$warm_code" = 200 ] || die "$fn answered $warm_code warm"
@@ -111,7 +118,7 @@ for round in $(seq "$RUNS"); do
   done
   t_running=$(now_ms)
   kill "$EVENTS"; EVENTS=
-  started=$(awk '$2 == "start" {print int($1 / 1000000); exit}' "$WORK/events")
+  started=$(awk '$2 == "start" {print substr($1, 1, 13); exit}' "$WORK/events")
   echo "docker start $(( started - t0 )) $(( t_running - t0 ))" >> "$WORK/results"
   to_zero "$svc"
   printf '.' >&2
