@@ -76,10 +76,9 @@ wait_ok() {
   for _ in $(seq 300); do [ "$(call "$1" | cut -d' ' -f1)" = 200 ] && return 0; sleep 0.2; done
   die "$1 does not answer through the gateway"
 }
-containers() { docker ps -q --filter "label=com.docker.swarm.service.name=$1"; }
 to_zero() {
   docker service scale -d "$1=0" >/dev/null 2>&1
-  for _ in $(seq 300); do [ -z "$(docker ps -aq --filter "label=com.docker.swarm.service.name=$1")" ] && break; sleep 0.1; done
+  for _ in $(seq 300); do [ -z "$(docker ps -q --filter "label=com.docker.swarm.service.name=$1")" ] && break; sleep 0.1; done
   sleep 1 # let the gateway see the service at 0 and the node settle
 }
 wait_ok catservice
