@@ -69,7 +69,10 @@ class ManagementIT extends SecuredGateway {
         assertEquals("4", status.path("labels").path("com.openfaas.scale.max").asText());
         assertEquals("api-test", status.path("annotations").path("topic").asText());
         assertEquals(1, status.path("replicas").asInt());
-        assertEquals(1, status.path("availableReplicas").asInt());
+        // Swarm counts a replica available after its first health check; the gateway routes to it as soon as its
+        // watchdog answers, so the count can lag the first answer by a health-check interval.
+        waitFor("Swarm counts the replica available", Duration.ofSeconds(30), () -> JSON.readTree(gw.api("GET",
+                "/system/function/" + fn, null).body()).path("availableReplicas").asInt() == 1);
         assertTrue(status.path("invocationCount").asDouble() >= 1, status.toString());
         assertFalse(status.path("createdAt").asText().isEmpty());
 
