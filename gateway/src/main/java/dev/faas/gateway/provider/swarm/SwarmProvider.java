@@ -12,7 +12,6 @@ import dev.faas.gateway.provider.ManagementException;
 import dev.faas.gateway.provider.ProviderHealth;
 import dev.faas.gateway.provider.ProviderInfo;
 import dev.faas.gateway.provider.StartFailure;
-import dev.faas.gateway.replica.HealthProbe;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +51,6 @@ public final class SwarmProvider implements FunctionProvider {
     private static final String TASK_ID_LABEL = "com.docker.swarm.task.id";
     private static final long CONVERGE_POLL_MS = 200;
     private static final long CONVERGE_LIMIT_NS = TimeUnit.MINUTES.toNanos(1);
-    private static final long REMOTE_PROBE_DELAY_MS = 500;
     private static final long DEAD_MEMORY_NS = TimeUnit.MINUTES.toNanos(1);
 
     private final DockerApi docker;
@@ -70,13 +68,7 @@ public final class SwarmProvider implements FunctionProvider {
     private final Map<String, Long> deadContainers = new ConcurrentHashMap<>();
     private final TaskStarts starts = new TaskStarts();
     private final Map<String, StartFailure> failures = new ConcurrentHashMap<>();
-    /** Tasks with an address whose container has not started yet: its start event begins their probe. */
-    private final Map<String, SwarmState.Starting> awaitingStart = new ConcurrentHashMap<>();
-    private final Set<String> remoteFallback = ConcurrentHashMap.newKeySet();
-    // Short attempts: a connection tried while the new container's network is still being plugged in is not
-    // refused but lost (measured: an attempt of 500 ms answered 420 ms after the watchdog listened).
-    private final HealthProbe probe = new HealthProbe(Duration.ofMillis(10), Duration.ofMillis(100),
-            Duration.ofMinutes(1));
+    private final StartingReplicas starting = new StartingReplicas(starts, sync, this::refreshSoon);
     private volatile ProviderHealth health = new ProviderHealth(false, "not read from docker yet", null);
     private volatile FunctionRegistry registry;
     /** The network served, as of the last full re-read; a single-service refresh reuses it. */
@@ -120,8 +112,7 @@ public final class SwarmProvider implements FunctionProvider {
             Set<String> live = new HashSet<>();
             tasks.forEach(t -> live.add(t.path("ID").asText()));
             starts.retainOnly(live);
-            awaitingStart.keySet().retainAll(live);
-            remoteFallback.retainAll(live);
+            starting.retainOnly(live);
             failures.keySet().retainAll(registry.all().stream().map(Function::id).toList());
             probeStarting(tasks, dead, net);
             reachable(Instant.now());
@@ -201,39 +192,11 @@ public final class SwarmProvider implements FunctionProvider {
         }
     }
 
-    /**
-     * Probes every task whose container runs and whose watchdog has not answered yet; the first 200 makes it a
-     * replica (one re-read of its service). The probe begins at the container's start event: Swarm reports a task
-     * "starting" before its container is (measured: 520 ms before), and a connection tried to an address not there
-     * yet is lost rather than refused (the kernel then retries its address lookup only once a second), which cost
-     * more than the wait. A container on another node sends no event here: its probe begins 500 ms after Swarm's
-     * "starting".
-     */
+    /** Hands the starting tasks of functions to {@link StartingReplicas}. */
     private void probeStarting(JsonNode tasks, Set<String> dead, FunctionsNetwork.Resolved net) {
         Set<String> functionIds = new HashSet<>();
         registry.all().forEach(f -> functionIds.add(f.id()));
-        for (SwarmState.Starting s : state.unanswered(tasks, functionIds, dead, net, starts)) {
-            if (starts.hasStarted(s.taskId())) {
-                awaitingStart.remove(s.taskId());
-                probe(s);
-            } else if (awaitingStart.put(s.taskId(), s) == null || s.containerUp()) {
-                if (s.containerUp() && remoteFallback.add(s.taskId())) {
-                    sync.schedule(() -> {
-                        SwarmState.Starting waiting = awaitingStart.remove(s.taskId());
-                        if (waiting != null) {
-                            probe(waiting);
-                        }
-                    }, REMOTE_PROBE_DELAY_MS, TimeUnit.MILLISECONDS);
-                }
-            }
-        }
-    }
-
-    private void probe(SwarmState.Starting s) {
-        probe.watch(s.taskId(), s.address(), () -> {
-            starts.answered(s.taskId(), Instant.now());
-            refreshSoon(s.serviceId());
-        });
+        starting.consider(state.unanswered(tasks, functionIds, dead, net, starts));
     }
 
     private void keepWatchingWhileConverging(String serviceId, boolean converging) {
@@ -279,10 +242,7 @@ public final class SwarmProvider implements FunctionProvider {
             starts.containerCreated(task, at);
         } else if ("start".equals(e.getAction())) {
             starts.containerStarted(task, at);
-            SwarmState.Starting waiting = awaitingStart.remove(task);
-            if (waiting != null) {
-                probe(waiting);
-            }
+            starting.containerStarted(task);
         }
     }
 
@@ -367,7 +327,7 @@ public final class SwarmProvider implements FunctionProvider {
             }
         }
         sync.shutdownNow();
-        probe.close();
+        starting.close();
         docker.close();
     }
 }
