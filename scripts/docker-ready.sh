@@ -42,7 +42,9 @@ start_dockerd() {
     say "starting dockerd (log: $DOCKERD_LOG)"
     rm -f /var/run/docker.pid
     # setsid: dockerd must outlive this script and the terminal that ran it.
-    setsid nohup dockerd >"$DOCKERD_LOG" 2>&1 < /dev/null &
+    # DOCKER_SERVICE_PREFER_OFFLINE_IMAGE: a task whose image is on the node starts from it, with no registry pull
+    # attempt at each task start (there is no registry here; online, images are pinned by digest anyway).
+    DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 setsid nohup dockerd >"$DOCKERD_LOG" 2>&1 < /dev/null &
   fi
   for _ in $(seq 1 120); do
     if engine_answers; then return; fi
