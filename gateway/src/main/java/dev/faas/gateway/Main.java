@@ -1,5 +1,6 @@
 package dev.faas.gateway;
 
+import dev.faas.common.DaemonThreads;
 import dev.faas.gateway.api.AlertHandler;
 import dev.faas.gateway.api.BodyLimit;
 import dev.faas.gateway.api.FunctionsHandler;
@@ -47,9 +48,7 @@ import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.xnio.Options;
 
 /** Reads the configuration, wires the parts together and serves until the process is stopped. */
@@ -107,8 +106,8 @@ public final class Main {
         }
 
         // Lifecycle work off the request path: scale calls (they wait on Docker), hold timeouts, the idle check.
-        ExecutorService lifecycle = Executors.newCachedThreadPool(daemons("lifecycle-"));
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemons("lifecycle-timer-"));
+        ExecutorService lifecycle = Executors.newCachedThreadPool(DaemonThreads.named("lifecycle-"));
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("lifecycle-timer-"));
         ColdStartMetrics coldStartMetrics = new ColdStartMetrics(meters);
         ColdStarts coldStarts = new ColdStarts(new ColdStarts.Settings(config.scaleFromZero(),
                 config.scaleFromZeroTimeout(), config.scaleFromZeroQueue(), config.maxReplicas()), manager::scale,
@@ -179,15 +178,6 @@ public final class Main {
                 new ScaleHandler(functions, namespace, maxReplicas), new SecretsHandler(secrets, namespace),
                 new LogsHandler(logs, namespace), new AlertHandler(functions, maxReplicas),
                 new NamespacesHandler(namespace));
-    }
-
-    private static ThreadFactory daemons(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread t = new Thread(task, prefix + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** A setting the gateway cannot run with: one log line, exit status 2. */

@@ -1,5 +1,6 @@
 package dev.faas.watchdog;
 
+import dev.faas.common.DaemonThreads;
 import dev.faas.watchdog.config.ConfigException;
 import dev.faas.watchdog.config.WatchdogConfig;
 import dev.faas.watchdog.exec.FunctionRunner;
@@ -14,10 +15,8 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** The watchdog: reads its settings, starts the listener, drains on SIGTERM. */
 public final class Main {
@@ -113,7 +112,7 @@ public final class Main {
             Log.warn("fprocess program not found on PATH or not executable; requests will fail with 500 until it exists",
                     "program", config.command().get(0), "PATH", path);
         }
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemons("watchdog-timer-"));
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("watchdog-timer-"));
         timer.setRemoveOnCancelPolicy(true);
         return new FunctionRunner(config.command(), program, config.combineOutput(), config.processLimit(),
                 timer, pool("watchdog-stdin-"));
@@ -121,18 +120,6 @@ public final class Main {
 
     private static ExecutorService pool(String prefix) {
         return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                daemons(prefix));
-    }
-
-    private static ThreadFactory daemons(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return new ThreadFactory() {
-            @Override
-            public Thread newThread(Runnable task) {
-                Thread thread = new Thread(task, prefix + count.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            }
-        };
+                DaemonThreads.named(prefix));
     }
 }

@@ -146,14 +146,14 @@ public final class FunctionProxy implements FunctionCall {
 
         @Override
         public void proceed(Function function) {
-            exchange.getIoThread().execute(() -> Connectors.executeRootHandler(ex -> {
+            resume(ex -> {
                 ex.addExchangeCompleteListener(exitOf(function));
                 if (!ex.getConnection().isOpen()) {
                     ex.endExchange(); // the caller left while it waited: nothing is sent to the function
                     return;
                 }
                 send(ex, function);
-            }, exchange));
+            });
         }
 
         @Override
@@ -163,8 +163,12 @@ public final class FunctionProxy implements FunctionCall {
                 case GONE -> 404;
                 case QUEUE_FULL, START_FAILED, OFF -> 503;
             };
-            exchange.getIoThread().execute(() -> Connectors.executeRootHandler(
-                    ex -> PlainText.send(ex, status, message), exchange));
+            resume(ex -> PlainText.send(ex, status, message));
+        }
+
+        /** Runs {@code next} for the held exchange on its own IO thread, as a handler. */
+        private void resume(HttpHandler next) {
+            exchange.getIoThread().execute(() -> Connectors.executeRootHandler(next, exchange));
         }
     }
 }

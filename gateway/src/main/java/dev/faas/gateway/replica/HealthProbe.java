@@ -1,5 +1,6 @@
 package dev.faas.gateway.replica;
 
+import dev.faas.common.DaemonThreads;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,11 +15,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,10 +63,8 @@ public final class HealthProbe implements AutoCloseable {
         this.giveUpAfter = requireNotNegative(giveUpAfter, "giveUpAfter");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         // Daemon threads throughout: a gateway shutting down must not wait for a replica that never answers.
-        AtomicInteger httpThreads = new AtomicInteger();
-        this.answers = Executors.newFixedThreadPool(2,
-                daemon(() -> "replica-probe-http-" + httpThreads.incrementAndGet()));
-        this.retries = Executors.newSingleThreadScheduledExecutor(daemon(() -> "replica-probe"));
+        this.answers = Executors.newFixedThreadPool(2, DaemonThreads.named("replica-probe-http-"));
+        this.retries = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("replica-probe-"));
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(attemptTimeout)
@@ -230,13 +227,5 @@ public final class HealthProbe implements AutoCloseable {
             throw new IllegalArgumentException(name + " must be positive: " + d);
         }
         return d;
-    }
-
-    private static ThreadFactory daemon(Supplier<String> names) {
-        return r -> {
-            Thread t = new Thread(r, names.get());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

@@ -397,8 +397,7 @@ public final class ColdStarts implements FunctionRegistry.Listener {
     /** Starts a scale to zero when nothing is in flight or held and the function was idle that long; new calls wait. */
     boolean drainIfIdle(Gate g, long idleNanos) {
         synchronized (g) {
-            long since = g.lastActive == Long.MIN_VALUE ? Long.MIN_VALUE : g.lastActive;
-            boolean idle = since == Long.MIN_VALUE || nanos.getAsLong() - since >= idleNanos;
+            boolean idle = g.lastActive == Long.MIN_VALUE || nanos.getAsLong() - g.lastActive >= idleNanos;
             if (g.inFlight > 0 || !g.waiters.isEmpty() || g.draining || !idle) {
                 return false;
             }

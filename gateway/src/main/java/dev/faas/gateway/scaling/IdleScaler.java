@@ -5,8 +5,6 @@ import dev.faas.gateway.provider.Replica;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -45,7 +43,6 @@ public final class IdleScaler {
     private final ReplicaActivity activity;
     private final Duration defaultIdle;
     private final Executor worker;
-    private final Set<String> checking = ConcurrentHashMap.newKeySet();
 
     public IdleScaler(Supplier<List<Function>> functions, ColdStarts gates, ColdStarts.Scaler scaler,
                       ReplicaActivity activity, Duration defaultIdle, Executor worker) {
@@ -60,17 +57,16 @@ public final class IdleScaler {
     /** One round: starts a check of each opted-in function that is due. */
     public void check() {
         for (Function f : functions.get()) {
-            if (!f.hasReadyReplica() || !ScaleToZero.optedIn(f.labels()) || checking.contains(f.id())) {
+            if (!f.hasReadyReplica() || !ScaleToZero.optedIn(f.labels())) {
                 continue;
             }
             long idle = ScaleToZero.idleTime(f.labels(), defaultIdle).toNanos();
             ColdStarts.Gate g = gates.gateOf(f);
-            if (gates.drainIfIdle(g, idle) && checking.add(f.id())) {
+            if (gates.drainIfIdle(g, idle)) { // false while a check of this function still runs: it drains
                 worker.execute(() -> {
                     try {
                         confirmAndScaleDown(f, g, idle);
                     } finally {
-                        checking.remove(f.id());
                         gates.undrain(g);
                     }
                 });

@@ -23,15 +23,8 @@ public final class ScaleToZero {
     /** The idle time after which an opted-in function goes to zero; a bad label falls back to the default. */
     public static Duration idleTime(Map<String, String> labels, Duration fallback) {
         String text = labels.get(DURATION);
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        try {
-            Duration d = Durations.parse(text.trim());
-            return d.isZero() || d.isNegative() ? fallback : d;
-        } catch (IllegalArgumentException e) {
-            return fallback;
-        }
+        Duration d = text == null || text.isBlank() ? null : positive(text);
+        return d == null ? fallback : d;
     }
 
     /** Refuses labels a deploy may not set. @throws IllegalArgumentException naming the label */
@@ -41,17 +34,19 @@ public final class ScaleToZero {
             throw new IllegalArgumentException("label " + ZERO + " must be true or false");
         }
         String text = labels.get(DURATION);
-        if (text != null) {
-            Duration d;
-            try {
-                d = Durations.parse(text.trim());
-            } catch (IllegalArgumentException e) {
-                d = Duration.ZERO;
-            }
-            if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException("label " + DURATION + " must be a duration longer than 0, e.g. 15m,"
-                        + " 90s or 1h");
-            }
+        if (text != null && positive(text) == null) {
+            throw new IllegalArgumentException("label " + DURATION + " must be a duration longer than 0, e.g. 15m,"
+                    + " 90s or 1h");
+        }
+    }
+
+    /** The duration, or null when it is not one or not longer than 0. */
+    private static Duration positive(String text) {
+        try {
+            Duration d = Durations.parse(text.trim());
+            return d.isZero() || d.isNegative() ? null : d;
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 }

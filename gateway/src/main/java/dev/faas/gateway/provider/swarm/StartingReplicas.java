@@ -48,7 +48,8 @@ final class StartingReplicas implements AutoCloseable {
             if (starts.hasStarted(s.taskId())) {
                 awaitingStart.remove(s.taskId());
                 probe(s);
-            } else if (awaitingStart.put(s.taskId(), s) == null || s.containerUp()) {
+            } else {
+                awaitingStart.put(s.taskId(), s);
                 if (s.containerUp() && remoteFallback.add(s.taskId())) {
                     scheduler.schedule(() -> containerStarted(s.taskId()), REMOTE_PROBE_DELAY_MS,
                             TimeUnit.MILLISECONDS);
