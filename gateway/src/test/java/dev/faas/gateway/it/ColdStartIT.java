@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.MethodOrderer;
@@ -91,9 +92,13 @@ class ColdStartIT extends SecuredGateway {
         Cli.run("docker", "service", "create", "--quiet", "--detach", "--no-resolve-image", "--name", fn,
                 "--label", "function=true", "--label", "dev.faas.test=" + stack.name, "--network", stack.network,
                 "--endpoint-mode", "dnsrr", "--replicas", "0", "faas/no-such-image:" + stack.name);
-        waitFor("the gateway knows it", Duration.ofSeconds(30),
-                () -> status(gw.api("GET", "/system/function/" + fn, null)) == 200);
-        HttpResponse<String> r = gw.call("POST", "/function/" + fn, "x", null);
+        // The management API reads Docker directly; routing knows the service once its event or resync came in.
+        AtomicReference<HttpResponse<String>> first = new AtomicReference<>();
+        waitFor("the gateway routes it", Duration.ofSeconds(30), () -> {
+            first.set(gw.call("POST", "/function/" + fn, "x", null));
+            return first.get().statusCode() != 404;
+        });
+        HttpResponse<String> r = first.get();
         assertEquals(503, r.statusCode(), "the task's failure, not the 30 s timeout (504): " + r.body());
         assertTrue(r.body().contains("No such image"), r.body());
         HttpResponse<String> again = gw.call("POST", "/function/" + fn, "x", null);
