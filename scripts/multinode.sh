@@ -4,8 +4,10 @@
 # binaries (docs/stack.md, ../shared/reference/multinode.md). The host's own swarm is left alone.
 #
 #   scripts/multinode.sh up              node image, 3 nodes on an internal bridge, the swarm formed (prints the nodes)
-#   scripts/multinode.sh load IMAGE...   copies host images into every node (docker save | docker load)
+#   scripts/multinode.sh load [--node N] IMAGE...   copies host images into every node, or node N (docker save | load)
 #   scripts/multinode.sh exec N CMD...   runs CMD in node N (1 = the manager), e.g. `exec 1 docker node ls`
+#   scripts/multinode.sh socket N        prints DOCKER_HOST for node N's dockerd, for the host's docker CLI and
+#                                        scripts: DOCKER_HOST=$(scripts/multinode.sh socket 1) docker node ls
 #   scripts/multinode.sh down            removes the nodes, their volumes, the network and the blackhole route
 #
 # Network safety: the nodes' bridge is --internal (no route out), the nested swarm has its own address pool
@@ -21,6 +23,9 @@ SUBNET=${MULTINODE_SUBNET:-172.29.232.0/24}
 BASE=${SUBNET%.*}
 POOL=${MULTINODE_POOL:-10.232.0.0/16}
 NODES=3
+# Each node's dockerd also listens on a unix socket in a host directory: the host's CLI (and scripts/up.sh) can
+# drive a node with no TCP port open anywhere.
+SOCKETS=${MULTINODE_SOCKETS:-/run/$PREFIX}
 
 say() { printf 'multinode: %s\n' "$*" >&2; }
 die() { printf 'multinode: error: %s\n' "$*" >&2; exit 1; }
@@ -33,6 +38,7 @@ build_image() {
   root=$(mktemp -d)
   mkdir -p "$root"/{usr/bin,usr/sbin,usr/lib,usr/lib64,etc,proc,sys,dev,run,tmp,var/lib/docker,root}
   ln -s usr/bin "$root/bin"; ln -s usr/sbin "$root/sbin"; ln -s usr/lib "$root/lib"; ln -s usr/lib64 "$root/lib64"
+  ln -s ../run "$root/var/run"   # so the fresh /run at each start also clears dockerd's pid file
   local bins=(/usr/sbin/dockerd /usr/bin/containerd /usr/bin/containerd-shim-runc-v2 /usr/sbin/runc
     /usr/bin/docker-init /usr/sbin/docker-proxy /usr/sbin/xtables-nft-multi /usr/sbin/ip /usr/bin/docker)
   for b in "${bins[@]}"; do
@@ -72,7 +78,8 @@ mount -t tmpfs tmpfs /run
 mount -t tmpfs tmpfs /tmp
 ip route del default 2>/dev/null
 export DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1
-exec dockerd --storage-driver overlay2 --dns 127.0.0.1 --default-address-pool "base=$POOL,size=24" >/var/log/dockerd.log 2>&1
+exec dockerd --storage-driver overlay2 --dns 127.0.0.1 --default-address-pool "base=$POOL,size=24" \
+  -H unix:///var/run/docker.sock -H unix:///host-socket/docker.sock >/var/log/dockerd.log 2>&1
 ENTRY
   chmod +x "$root/usr/bin/node-entry"
   mkdir -p "$root/var/log"
@@ -92,11 +99,12 @@ up() {
   blackhole
   for n in $(seq "$NODES"); do
     docker container inspect "$(node "$n")" >/dev/null 2>&1 && continue
+    mkdir -p "$SOCKETS/$(node "$n")"
     # --privileged fails here (the VM's root lacks CAP_SYS_RESOURCE and runc refuses); this set works.
     docker run -d --init --name "$(node "$n")" --hostname "$(node "$n")" --network "$NET" --ip "$(ip_of "$n")" \
       --cap-add ALL --cap-drop SYS_RESOURCE --security-opt seccomp=unconfined --security-opt systempaths=unconfined \
       --device-cgroup-rule 'a *:* rwm' --cpus 1 --memory 2g -e POOL="$POOL" \
-      -v "$(node "$n")-docker:/var/lib/docker" --label dev.faas.multinode="$PREFIX" "$IMAGE" >/dev/null
+      -v "$(node "$n")-docker:/var/lib/docker" -v "$SOCKETS/$(node "$n"):/host-socket" --label dev.faas.multinode="$PREFIX" "$IMAGE" >/dev/null
   done
   for n in $(seq "$NODES"); do
     for _ in $(seq 150); do docker exec "$(node "$n")" docker info >/dev/null 2>&1 && break; sleep 0.2; done
@@ -124,15 +132,19 @@ up() {
   say "$NODES nodes ready in $((SECONDS - started)) s (manager: $manager at $(ip_of 1))"
 }
 
-load() {
-  [ $# -gt 0 ] || die "usage: scripts/multinode.sh load IMAGE..."
+load() { # load [--node N] IMAGE...: into every node, or only node N
+  local targets
+  targets=$(seq "$NODES")
+  if [ "${1:-}" = --node ]; then targets=${2:?node number}; shift 2; fi
+  [ $# -gt 0 ] || die "usage: scripts/multinode.sh load [--node N] IMAGE..."
   for image in "$@"; do
     docker image inspect "$image" >/dev/null 2>&1 || die "image $image is missing on the host: scripts/build-images.sh"
-    for n in $(seq "$NODES"); do
-      docker save "$image" | docker exec -i "$(node "$n")" docker load -q >/dev/null
-    done
-    say "loaded $image into $NODES nodes"
   done
+  # One archive for all of them: the layers they share are copied once.
+  for n in $targets; do
+    docker save "$@" | docker exec -i "$(node "$n")" docker load -q >/dev/null
+  done
+  say "loaded $# images into node(s) $(echo $targets)"
 }
 
 down() {
@@ -141,6 +153,7 @@ down() {
     docker volume rm "$(node "$n")-docker" >/dev/null 2>&1 || true
   done
   docker network rm "$NET" >/dev/null 2>&1 || true
+  rm -rf "$SOCKETS"
   docker image rm "$IMAGE" >/dev/null 2>&1 || true
   ip route del blackhole "$POOL" 2>/dev/null || true
   say "removed"
@@ -150,6 +163,7 @@ case "${1:-}" in
   up) up ;;
   load) shift; load "$@" ;;
   exec) shift; n=${1:?node number}; shift; docker exec -i "$(node "$n")" "$@" ;;
+  socket) echo "unix://$SOCKETS/$(node "${2:?node number}")/docker.sock" ;;
   down) down ;;
-  *) die "usage: scripts/multinode.sh up | load IMAGE... | exec N CMD... | down" ;;
+  *) die "usage: scripts/multinode.sh up | load [--node N] IMAGE... | exec N CMD... | socket N | down" ;;
 esac
