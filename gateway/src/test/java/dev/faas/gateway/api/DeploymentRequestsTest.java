@@ -92,4 +92,15 @@ class DeploymentRequestsTest {
         DeploymentRequests.validate(new FunctionDeployment("cat", "img", "", null, null, null, null, null,
                 new Resources("6m", null), new Resources("1m", null), false, null, null), 100);
     }
+
+    @Test
+    void registryAuthIsCarriedToTheProviderButNeverShown() throws Exception {
+        FunctionDeployment d = DeploymentRequests.validate(Api.JSON.readValue("{\"service\": \"cat\", \"image\": "
+                + "\"127.0.0.1:5000/faas/cat:1\", \"registryAuth\": \"YWxpY2U6aHVudGVyMg==\"}",
+                FunctionDeployment.class), 100);
+        assertEquals("YWxpY2U6aHVudGVyMg==", d.registryAuth(), "decoded and checked by the provider");
+        assertTrue(d.toString().contains("registryAuth=(given)"), d.toString());
+        assertTrue(!d.toString().contains("YWxpY2U6aHVudGVyMg"), d.toString());
+        assertEquals("", d("cat", "img").registryAuth(), "absent is empty, never null");
+    }
 }
