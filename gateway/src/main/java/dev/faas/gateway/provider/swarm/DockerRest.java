@@ -10,12 +10,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * Raw Docker Engine API calls for management, JSON in and out. Raw rather than docker-java's models because an
  * inspect → update round trip through those models silently drops every field they do not know; here a service
  * spec is changed in place and sent back whole. Every call has the gateway's Docker deadline; an engine that cannot
- * be reached becomes UNAVAILABLE with a message that says what to check.
+ * be reached becomes UNAVAILABLE with a message that says what to check. Request headers (registry credentials)
+ * are sent, never logged or quoted in a message.
  */
 final class DockerRest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -39,36 +41,53 @@ final class DockerRest {
     }
 
     Reply get(String path) throws ManagementException {
-        return send("GET", path, null);
+        return send("GET", path, null, Map.of());
     }
 
     Reply post(String path, JsonNode body) throws ManagementException {
-        return send("POST", path, body);
+        return send("POST", path, body, Map.of());
+    }
+
+    /** A POST with request headers: {@code X-Registry-Auth} on service create and update. */
+    Reply post(String path, JsonNode body, Map<String, String> headers) throws ManagementException {
+        return send("POST", path, body, headers);
     }
 
     Reply delete(String path) throws ManagementException {
-        return send("DELETE", path, null);
+        return send("DELETE", path, null, Map.of());
     }
 
     Reply send(String method, String path, JsonNode body) throws ManagementException {
+        return send(method, path, body, Map.of());
+    }
+
+    Reply send(String method, String path, JsonNode body, Map<String, String> headers) throws ManagementException {
         try {
-            return docker.call(() -> {
-                try (DockerHttpClient.Response response = docker.http().execute(request(method, path, body));
-                     InputStream in = response.getBody()) {
-                    byte[] bytes = in == null ? new byte[0] : in.readAllBytes();
-                    JsonNode json = bytes.length == 0 ? MissingNode.getInstance() : parse(bytes);
-                    return new Reply(response.getStatusCode(), json);
-                }
-            });
+            return exchange(method, path, body, headers);
         } catch (IOException e) {
             throw unreachable(e);
         }
     }
 
+    /**
+     * The call itself, its failure left to the caller: a registry lookup through the engine ({@link ImageResolver})
+     * that runs out of time says something about the registry, not about the engine, which had just answered.
+     */
+    Reply exchange(String method, String path, JsonNode body, Map<String, String> headers) throws IOException {
+        return docker.call(() -> {
+            try (DockerHttpClient.Response response = docker.http().execute(request(method, path, body, headers));
+                 InputStream in = response.getBody()) {
+                byte[] bytes = in == null ? new byte[0] : in.readAllBytes();
+                JsonNode json = bytes.length == 0 ? MissingNode.getInstance() : parse(bytes);
+                return new Reply(response.getStatusCode(), json);
+            }
+        });
+    }
+
     /** Opens a streamed answer (logs): the deadline covers the status line, not the body, which the caller closes. */
     DockerHttpClient.Response open(String path) throws ManagementException {
         try {
-            return docker.call(() -> docker.http().execute(request("GET", path, null)));
+            return docker.call(() -> docker.http().execute(request("GET", path, null, Map.of())));
         } catch (IOException e) {
             throw unreachable(e);
         }
@@ -102,9 +121,11 @@ final class DockerRest {
         }
     }
 
-    private static DockerHttpClient.Request request(String method, String path, JsonNode body) throws IOException {
+    private static DockerHttpClient.Request request(String method, String path, JsonNode body,
+                                                    Map<String, String> headers) throws IOException {
         DockerHttpClient.Request.Builder b = DockerHttpClient.Request.builder()
                 .method(DockerHttpClient.Request.Method.valueOf(method)).path(path);
+        headers.forEach(b::putHeader);
         if (body != null) {
             b.putHeader("Content-Type", "application/json").bodyBytes(JSON.writeValueAsBytes(body));
         }
