@@ -101,9 +101,8 @@ final class FunctionStatuses {
         return new Resources(memory, cpu);
     }
 
-    /** The image as the user named it: a digest Docker pinned at deploy time is not part of that name. */
+    /** The image as the user named it: the digest the gateway (or Docker's CLI) pinned is not part of that name. */
     static String image(String image) {
-        int at = image.indexOf("@sha256:");
-        return at < 0 ? image : image.substring(0, at);
+        return ImageNames.unpinned(image);
     }
 }

@@ -36,7 +36,9 @@ final class ServiceSpecs {
 
     private ServiceSpecs() {}
 
-    static ObjectNode create(FunctionDeployment d, String networkId, Map<String, String> secretIds, int replicas) {
+    /** @param image what the service runs: the deploy's image, or that pinned by digest ({@link ImageResolver}) */
+    static ObjectNode create(FunctionDeployment d, String image, String networkId, Map<String, String> secretIds,
+                             int replicas) {
         ObjectNode spec = NODES.objectNode();
         spec.put("Name", d.service());
         ObjectNode task = spec.putObject("TaskTemplate");
@@ -45,12 +47,12 @@ final class ServiceSpecs {
         task.putObject("RestartPolicy").put("Condition", "any").put("Delay", 5 * SECOND).put("MaxAttempts", 5);
         spec.putObject("Mode").putObject("Replicated").put("Replicas", replicas);
         spec.putObject("EndpointSpec").put("Mode", "dnsrr");
-        apply(spec, d, secretIds, Map.of());
+        apply(spec, d, image, secretIds, Map.of());
         return spec;
     }
 
     /** Turns the current spec of a function into its updated one; labels Docker's tools own are kept. */
-    static ObjectNode update(JsonNode current, FunctionDeployment d, Map<String, String> secretIds) {
+    static ObjectNode update(JsonNode current, FunctionDeployment d, String image, Map<String, String> secretIds) {
         ObjectNode spec = current.deepCopy();
         Map<String, String> kept = new TreeMap<>();
         current.path("Labels").fields().forEachRemaining(e -> {
@@ -58,7 +60,7 @@ final class ServiceSpecs {
                 kept.put(e.getKey(), e.getValue().asText());
             }
         });
-        apply(spec, d, secretIds, kept);
+        apply(spec, d, image, secretIds, kept);
         ObjectNode task = (ObjectNode) spec.get("TaskTemplate");
         // A new value makes Swarm roll the tasks even when nothing else changed, so a rebuilt image with the same
         // tag is picked up (OpenFaaS's update always redeploys).
@@ -75,13 +77,13 @@ final class ServiceSpecs {
         return spec;
     }
 
-    private static void apply(ObjectNode spec, FunctionDeployment d, Map<String, String> secretIds,
+    private static void apply(ObjectNode spec, FunctionDeployment d, String image, Map<String, String> secretIds,
                               Map<String, String> keptLabels) {
         ObjectNode labels = labels(d, keptLabels);
         spec.set("Labels", labels);
         ObjectNode task = object(spec, "TaskTemplate");
         ObjectNode container = object(task, "ContainerSpec");
-        container.put("Image", d.image());
+        container.put("Image", image);
         container.set("Labels", labels.deepCopy());
         container.set("Env", env(d));
         container.put("Init", true);

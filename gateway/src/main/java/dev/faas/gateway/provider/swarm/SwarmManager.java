@@ -16,8 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Functions as Swarm services (specs: {@link ServiceSpecs}). Everything a deploy needs (image on this node, secrets,
- * network) is checked before the service is created, so a refused deploy leaves nothing behind. Updates and scaling
+ * Functions as Swarm services (specs: {@link ServiceSpecs}). Everything a deploy needs (its image, on this node or in
+ * its registry: {@link ImageResolver}; secrets; network) is checked before the service is created, so a refused deploy
+ * leaves nothing behind. The deploy's registry credentials go to Swarm with the create or update, which keeps them
+ * with the service for every node's pulls (a scale, sent without them, keeps them too). Updates and scaling
  * send the service's own spec back with changes, at the version read; when someone else updated it in between,
  * Docker refuses ("update out of sequence") and the call is re-read and retried.
  */
@@ -28,6 +30,7 @@ public final class SwarmManager implements FunctionManager {
     private final DockerRest docker;
     private final SwarmSecrets secrets;
     private final FunctionsNetwork network;
+    private final ImageResolver images;
     private final Consumer<String> changed;
     private final int maxReplicas;
 
@@ -38,6 +41,7 @@ public final class SwarmManager implements FunctionManager {
         this.docker = new DockerRest(api);
         this.secrets = new SwarmSecrets(docker);
         this.network = new FunctionsNetwork(docker, config.functionsNetwork(), config.ownContainer());
+        this.images = new ImageResolver((path, headers) -> docker.exchange("GET", path, null, headers));
     }
 
     public SwarmSecrets secrets() {
@@ -72,11 +76,11 @@ public final class SwarmManager implements FunctionManager {
         }
         FunctionsNetwork.Resolved net = network.resolve();
         requireFreeName(d.service(), "", net);
-        requireLocalImage(d.image());
+        ImageResolver.Resolved image = images.resolve(d.image(), d.registryAuth());
         Map<String, String> secretIds = secrets.ids(d.secrets());
         int replicas = ReplicaBounds.fromLabels(d.labels(), maxReplicas).min();
         DockerRest.Reply reply = docker.post("/services/create",
-                ServiceSpecs.create(d, net.id(), secretIds, replicas));
+                ServiceSpecs.create(d, image.image(), net.id(), secretIds, replicas), image.auth().headers());
         if (reply.status() == 409) {
             throw new ManagementException(Reason.CONFLICT, "function " + d.service() + " exists already");
         }
@@ -87,17 +91,20 @@ public final class SwarmManager implements FunctionManager {
             throw DockerRest.failed("creating function " + d.service(), reply);
         }
         changed.accept(reply.body().path("ID").asText());
-        LOG.info("event=function_deployed name={} image={} replicas={}", d.service(), d.image(), replicas);
+        LOG.info("event=function_deployed name={} image={} runs={} registry_auth={} replicas={}", d.service(),
+                d.image(), image.local() ? "local" : image.image(), image.auth().given(), replicas);
     }
 
     @Override
     public void update(FunctionDeployment d) throws ManagementException {
         JsonNode service = service(d.service());
         requireFreeName(d.service(), service.path("ID").asText(), network.resolve());
-        requireLocalImage(d.image());
+        ImageResolver.Resolved image = images.resolve(d.image(), d.registryAuth());
         Map<String, String> secretIds = secrets.ids(d.secrets());
-        change(d.service(), current -> ServiceSpecs.update(current, d, secretIds));
-        LOG.info("event=function_updated name={} image={}", d.service(), d.image());
+        change(d.service(), current -> ServiceSpecs.update(current, d, image.image(), secretIds),
+                image.auth().headers());
+        LOG.info("event=function_updated name={} image={} runs={} registry_auth={}", d.service(), d.image(),
+                image.local() ? "local" : image.image(), image.auth().given());
     }
 
     @Override
@@ -116,7 +123,8 @@ public final class SwarmManager implements FunctionManager {
 
     @Override
     public void scale(String name, int replicas) throws ManagementException {
-        change(name, current -> ServiceSpecs.withReplicas(current, replicas));
+        // No X-Registry-Auth: Swarm then keeps the credentials the service was deployed with (registryAuthFrom=spec).
+        change(name, current -> ServiceSpecs.withReplicas(current, replicas), Map.of());
         LOG.info("event=function_scaled name={} replicas={}", name, replicas);
     }
 
@@ -130,13 +138,13 @@ public final class SwarmManager implements FunctionManager {
      * refusal is a lost race exactly when the version has moved on since, and the change is re-read and tried again
      * after a short random pause (so racing writers do not collide again in lockstep).
      */
-    private void change(String name, SpecChange change) throws ManagementException {
+    private void change(String name, SpecChange change, Map<String, String> headers) throws ManagementException {
         for (int attempt = 1; ; attempt++) {
             JsonNode service = service(name);
             String id = service.path("ID").asText();
             long version = version(service);
             DockerRest.Reply reply = docker.post("/services/" + DockerRest.path(id) + "/update?version=" + version,
-                    change.apply(service.path("Spec")));
+                    change.apply(service.path("Spec")), headers);
             if (reply.ok()) {
                 changed.accept(id);
                 return;
@@ -188,18 +196,6 @@ public final class SwarmManager implements FunctionManager {
             throw new ManagementException(Reason.INVALID, "the name " + name + " is taken on the functions network "
                     + net.name() + " by " + owner + ": a function of that name would receive calls meant for it; "
                     + "choose another name");
-        }
-    }
-
-    private void requireLocalImage(String image) throws ManagementException {
-        DockerRest.Reply reply = docker.get("/images/" + image + "/json");
-        if (reply.status() == 404) {
-            throw new ManagementException(Reason.INVALID, "image " + image + " is not on this Docker node: build or "
-                    + "load it there first (docker build -t " + image + " ... or docker load); the gateway never "
-                    + "pulls");
-        }
-        if (!reply.ok()) {
-            throw DockerRest.failed("inspecting image " + image, reply);
         }
     }
 

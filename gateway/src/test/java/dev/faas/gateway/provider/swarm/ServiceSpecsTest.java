@@ -20,7 +20,7 @@ class ServiceSpecsTest {
             new Resources("64m", null), true, "", "");
 
     private static ObjectNode created() {
-        return ServiceSpecs.create(FULL, "net-id", Map.of("api-key", "sec-id"), 2);
+        return ServiceSpecs.create(FULL, FULL.image(), "net-id", Map.of("api-key", "sec-id"), 2);
     }
 
     @Test
@@ -87,7 +87,7 @@ class ServiceSpecsTest {
         ((ObjectNode) current.at("/TaskTemplate")).put("LogDriver", "kept-too");
         FunctionDeployment next = new FunctionDeployment("echo", "faas/echoit:2", "", Map.of("A", "9"),
                 Map.of(), Map.of(), List.of(), List.of(), null, null, false, "", "");
-        ObjectNode updated = ServiceSpecs.update(current, next, Map.of());
+        ObjectNode updated = ServiceSpecs.update(current, next, next.image(), Map.of());
         assertEquals("faas/echoit:2", updated.at("/TaskTemplate/ContainerSpec/Image").asText());
         assertEquals("[\"A=9\"]", updated.at("/TaskTemplate/ContainerSpec/Env").toString());
         assertEquals("kept", updated.at("/TaskTemplate/ContainerSpec/Hostname").asText());
@@ -98,8 +98,18 @@ class ServiceSpecsTest {
         assertFalse(updated.path("Labels").has("team"), "user labels are replaced, not merged");
         assertEquals(2, updated.at("/Mode/Replicated/Replicas").asInt(), "replicas are kept");
         assertEquals(1, updated.at("/TaskTemplate/ForceUpdate").asInt());
-        assertEquals(2, ServiceSpecs.update(updated, next, Map.of()).at("/TaskTemplate/ForceUpdate").asInt());
+        assertEquals(2, ServiceSpecs.update(updated, next, next.image(), Map.of()).at("/TaskTemplate/ForceUpdate").asInt());
         assertEquals("faas/echoit:1", current.at("/TaskTemplate/ContainerSpec/Image").asText(), "input untouched");
+    }
+
+    @Test
+    void theServiceRunsTheResolvedImage() {
+        String pinned = "127.0.0.1:5000/faas/echoit:1@sha256:" + "a".repeat(64);
+        ObjectNode spec = ServiceSpecs.create(FULL, pinned, "net-id", Map.of(), 1);
+        assertEquals(pinned, spec.at("/TaskTemplate/ContainerSpec/Image").asText());
+        ObjectNode updated = ServiceSpecs.update(spec, FULL, "faas/echoit:1", Map.of());
+        assertEquals("faas/echoit:1", updated.at("/TaskTemplate/ContainerSpec/Image").asText(),
+                "an update to a local image drops the earlier pin");
     }
 
     @Test
