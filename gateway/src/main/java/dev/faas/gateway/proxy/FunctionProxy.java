@@ -32,7 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>
  * Errors: unknown function 404; held too long 504, start failed or too many held 503; failures after that are mapped by {@link UpstreamErrors}
  * (502 unreachable, 504 timeout, 413/408/400 for a streamed body over max_body, late or malformed). A connect failure is retried
- * once on another replica; a request that may have reached a function is never sent again (no idempotent-method
+ * on up to two other replicas (a lost node can hold several); a request that may have reached a function is never sent again (no idempotent-method
  * retries).
  */
 public final class FunctionProxy implements FunctionCall {
@@ -64,7 +64,7 @@ public final class FunctionProxy implements FunctionCall {
                 .setMaxRequestTime((int) Math.min(Integer.MAX_VALUE, config.upstreamTimeout().toMillis()))
                 .setRewriteHostHeader(false)
                 .setReuseXForwarded(true)
-                .setMaxConnectionRetries(1)
+                .setMaxConnectionRetries(2)
                 .setIdempotentRequestPredicate(Predicates.falsePredicate())
                 .setNext(NO_REPLICA)
                 .build();

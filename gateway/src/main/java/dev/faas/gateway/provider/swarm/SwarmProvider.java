@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  *   the same condition the health check tests.</li>
  *   <li>A single service's re-read also reads its failed tasks: the newest one's error is the function's last
  *   failure, which a call held for a cold start answers with.</li>
+ *   <li>On more than one node, other nodes' tasks are watched through {@code /tasks} and their replicas' reachability
+ *   ({@link OtherNodes}), since their containers' events never reach this node; node events re-read everything.</li>
  *   <li>A full re-read every {@code resync_interval} catches anything the event stream missed.</li>
  *   <li>When Docker cannot be reached, the registry keeps its last state (routing goes on) and health says so; the
  *   change is logged once each way.</li>
@@ -69,6 +71,7 @@ public final class SwarmProvider implements FunctionProvider {
     private final TaskStarts starts = new TaskStarts();
     private final Map<String, StartFailure> failures = new ConcurrentHashMap<>();
     private final StartingReplicas starting = new StartingReplicas(starts, sync, this::refreshSoon);
+    private final OtherNodes others;
     private volatile ProviderHealth health = new ProviderHealth(false, "not read from docker yet", null);
     private volatile FunctionRegistry registry;
     /** The network served, as of the last full re-read; a single-service refresh reuses it. */
@@ -82,6 +85,7 @@ public final class SwarmProvider implements FunctionProvider {
         this.network = new FunctionsNetwork(new DockerRest(docker), config.functionsNetwork(), config.ownContainer());
         this.resyncInterval = config.resyncInterval();
         this.dockerTimeout = config.dockerTimeout();
+        this.others = new OtherNodes(docker, this::resyncSoon);
     }
 
     @Override
@@ -99,6 +103,32 @@ public final class SwarmProvider implements FunctionProvider {
         this.registry = target;
         sync.execute(this::subscribe);
         sync.scheduleWithFixedDelay(this::resyncAll, 0, resyncInterval.toMillis(), TimeUnit.MILLISECONDS);
+        sync.scheduleWithFixedDelay(this::pollOtherNodes, OtherNodes.TASK_POLL_MS, OtherNodes.TASK_POLL_MS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void resyncSoon() {
+        if (!closed) {
+            try {
+                sync.execute(this::resyncAll);
+            } catch (RejectedExecutionException closing) {
+                // shutting down
+            }
+        }
+    }
+
+    /** On a swarm of several nodes: a re-read as soon as any task changed (see {@link OtherNodes}). */
+    private void pollOtherNodes() {
+        if (!others.many() || served == null) {
+            return;
+        }
+        try {
+            if (others.changed(docker.get("/tasks", "{\"desired-state\":[\"running\"]}"))) {
+                resyncAll();
+            }
+        } catch (IOException | RuntimeException e) {
+            unreachable(e);
+        }
     }
 
     private void resyncAll() {
@@ -106,11 +136,15 @@ public final class SwarmProvider implements FunctionProvider {
             FunctionsNetwork.Resolved net = network.resolve();
             served = net;
             JsonNode services = docker.get("/services", "{\"label\":[\"function=true\"]}");
-            JsonNode tasks = docker.get("/tasks", "{\"desired-state\":[\"running\"]}");
+            others.read();
+            JsonNode all = docker.get("/tasks", "{\"desired-state\":[\"running\"]}");
+            others.changed(all);
+            JsonNode tasks = others.routable(all);
             Set<String> dead = deadContainers();
             registry.replaceAll(state.functions(services, tasks, dead, net, starts, failures));
+            watchOtherNodes(all, net);
             Set<String> live = new HashSet<>();
-            tasks.forEach(t -> live.add(t.path("ID").asText()));
+            all.forEach(t -> live.add(t.path("ID").asText()));
             starts.retainOnly(live);
             starting.retainOnly(live);
             failures.keySet().retainAll(registry.all().stream().map(Function::id).toList());
@@ -171,8 +205,9 @@ public final class SwarmProvider implements FunctionProvider {
                 return;
             }
             // Every task of the service, failed ones too (Swarm keeps a few per replica): they carry the errors.
-            JsonNode tasks = docker.get("/tasks", "{\"service\":[" + id + "]}");
-            StartFailure failure = SwarmState.lastFailure(tasks);
+            JsonNode all = docker.get("/tasks", "{\"service\":[" + id + "]}");
+            JsonNode tasks = others.routable(all);
+            StartFailure failure = SwarmState.lastFailure(all);
             if (failure != null) {
                 failures.put(serviceId, failure);
             }
@@ -190,6 +225,17 @@ public final class SwarmProvider implements FunctionProvider {
         } catch (IOException | RuntimeException e) {
             unreachable(e);
         }
+    }
+
+    /** Hands the functions' replicas on other nodes to {@link OtherNodes} (none on a one-node swarm). */
+    private void watchOtherNodes(JsonNode tasks, FunctionsNetwork.Resolved net) {
+        if (!others.many()) {
+            others.watch(Map.of());
+            return;
+        }
+        Set<String> functionIds = new HashSet<>();
+        registry.all().forEach(f -> functionIds.add(f.id()));
+        others.watch(state.elsewhere(tasks, others.ownNode(), functionIds, net));
     }
 
     /** Hands the starting tasks of functions to {@link StartingReplicas}. */
@@ -212,6 +258,10 @@ public final class SwarmProvider implements FunctionProvider {
         String action = e.getAction() == null ? "" : e.getAction();
         if (action.startsWith("exec_")) {
             return; // health checks run as execs: every 2 s per replica, and they change nothing the registry holds
+        }
+        if (e.getType() == EventType.NODE) {
+            resyncSoon(); // a node joined, left, was drained or lost: cluster-wide events, unlike containers'
+            return;
         }
         String serviceId;
         if (e.getType() == EventType.SERVICE) {
@@ -268,7 +318,7 @@ public final class SwarmProvider implements FunctionProvider {
         };
         try {
             events = docker.client().eventsCmd()
-                    .withEventTypeFilter(EventType.SERVICE, EventType.CONTAINER)
+                    .withEventTypeFilter(EventType.SERVICE, EventType.CONTAINER, EventType.NODE)
                     .exec(callback);
             // Anything that happened while we were not listening.
             sync.execute(this::resyncAll);
@@ -328,6 +378,7 @@ public final class SwarmProvider implements FunctionProvider {
         }
         sync.shutdownNow();
         starting.close();
+        others.close();
         docker.close();
     }
 }

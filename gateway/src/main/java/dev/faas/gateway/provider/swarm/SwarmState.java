@@ -1,6 +1,8 @@
 package dev.faas.gateway.provider.swarm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.faas.gateway.provider.Function;
 import dev.faas.gateway.provider.Replica;
 import dev.faas.gateway.provider.StartFailure;
@@ -9,6 +11,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +104,54 @@ final class SwarmState {
             }
         }
         return result;
+    }
+
+    /**
+     * The watchdog addresses of the functions' running tasks on a node other than {@code ownNode}: the ones whose
+     * containers send this node no events, and whose loss only a connection can reveal quickly. Starting tasks are
+     * left to {@link StartingReplicas}: they refuse connections until their watchdog listens.
+     */
+    Map<String, URI> elsewhere(JsonNode tasks, String ownNode, Set<String> functionIds,
+                               FunctionsNetwork.Resolved network) {
+        Map<String, URI> result = new HashMap<>();
+        for (JsonNode task : tasks) {
+            String state = task.path("Status").path("State").asText();
+            if (functionIds.contains(task.path("ServiceID").asText())
+                    && "running".equals(state)
+                    && !task.path("NodeID").asText().equals(ownNode)) {
+                URI address = address(task, network);
+                if (address != null) {
+                    result.put(task.path("ID").asText(), address);
+                }
+            }
+        }
+        return result;
+    }
+
+    /** {@code tasks} without those in {@code taskIds} and those on {@code nodeIds}. */
+    static JsonNode without(JsonNode tasks, Set<String> taskIds, Set<String> nodeIds) {
+        if (taskIds.isEmpty() && nodeIds.isEmpty()) {
+            return tasks;
+        }
+        ArrayNode kept = JsonNodeFactory.instance.arrayNode();
+        for (JsonNode task : tasks) {
+            if (!taskIds.contains(task.path("ID").asText()) && !nodeIds.contains(task.path("NodeID").asText())) {
+                kept.add(task);
+            }
+        }
+        return kept;
+    }
+
+    /** The nodes whose tasks cannot be running whatever the tasks say: Swarm has marked them down or unknown. */
+    static Set<String> lostNodes(JsonNode nodes) {
+        Set<String> lost = new HashSet<>();
+        for (JsonNode node : nodes) {
+            String state = node.path("Status").path("State").asText("ready");
+            if (!"ready".equals(state)) {
+                lost.add(node.path("ID").asText());
+            }
+        }
+        return lost;
     }
 
     /** The newest task of {@code tasks} that failed or was rejected, or null. */
