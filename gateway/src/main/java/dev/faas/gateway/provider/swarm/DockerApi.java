@@ -30,6 +30,7 @@ public final class DockerApi implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DockerHttpClient http;
+    private final DockerHttpClient streams;
     private final DockerClient client;
     private final Duration timeout;
     private final ExecutorService calls = Executors.newCachedThreadPool(r -> {
@@ -42,8 +43,10 @@ public final class DockerApi implements AutoCloseable {
         DockerClientConfig cfg = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
         this.http = connection(cfg, timeout).responseTimeout(timeout).build();
         // The typed client carries the event stream, which is quiet for minutes: a response timeout (enforced over
-        // tcp://) would end it every few seconds. Its other calls get their deadline from call().
-        this.client = DockerClientImpl.getInstance(cfg, connection(cfg, timeout).build());
+        // tcp://) would end it every few seconds. Its other calls get their deadline from call(). Image pulls share
+        // its connection for the same reason: their progress can pause longer than a response timeout.
+        this.streams = connection(cfg, timeout).build();
+        this.client = DockerClientImpl.getInstance(cfg, streams);
         this.timeout = timeout;
     }
 
@@ -65,14 +68,30 @@ public final class DockerApi implements AutoCloseable {
         return http;
     }
 
+    /**
+     * The raw HTTP client without a response timeout, for answers that stream for longer than one (image pulls):
+     * their deadline is the caller's, through {@link #call(java.util.concurrent.Callable, Duration)}.
+     */
+    DockerHttpClient streams() {
+        return streams;
+    }
+
     /** Runs a Docker call with the configured deadline. */
     public <T> T call(java.util.concurrent.Callable<T> work) throws IOException {
+        return call(work, timeout);
+    }
+
+    /**
+     * Runs a Docker call with a deadline of its own (an image pull's is not {@code docker_timeout}); past it the
+     * call's thread is interrupted and {@link DeadlinePassed} is thrown.
+     */
+    <T> T call(java.util.concurrent.Callable<T> work, Duration deadline) throws IOException {
         Future<T> f = calls.submit(work);
         try {
-            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return f.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             f.cancel(true);
-            throw new IOException("docker did not answer within " + timeout.toMillis() + " ms");
+            throw new DeadlinePassed(deadline);
         } catch (InterruptedException e) {
             f.cancel(true);
             Thread.currentThread().interrupt();
@@ -103,6 +122,13 @@ public final class DockerApi implements AutoCloseable {
         });
     }
 
+    /** A call that did not finish within its deadline: the engine (or what it waited on) was too slow, not gone. */
+    static final class DeadlinePassed extends IOException {
+        DeadlinePassed(Duration deadline) {
+            super("docker did not answer within " + deadline.toMillis() + " ms");
+        }
+    }
+
     /** A short reason for a failed call, for logs and /healthz (no stack trace). */
     static String describe(Throwable t) {
         Throwable root = t;
@@ -110,7 +136,9 @@ public final class DockerApi implements AutoCloseable {
             root = root.getCause();
         }
         String message = root.getMessage();
-        return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        // A passed deadline reads as it always did (/healthz, logs): the type is for callers, not for people.
+        String type = root instanceof DeadlinePassed ? "IOException" : root.getClass().getSimpleName();
+        return type + (message == null ? "" : ": " + message);
     }
 
     @Override

@@ -6,11 +6,15 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.faas.gateway.provider.ManagementException;
 import dev.faas.gateway.provider.ManagementException.Reason;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Raw Docker Engine API calls for management, JSON in and out. Raw rather than docker-java's models because an
@@ -82,6 +86,76 @@ final class DockerRest {
                 return new Reply(response.getStatusCode(), json);
             }
         });
+    }
+
+    /**
+     * A streamed answer of JSON lines ({@code POST /images/create}'s progress), read to its end within {@code
+     * deadline} rather than the Docker deadline: a pull takes as long as its layers take. Past the deadline the
+     * answer is aborted (its connection closed, so the engine stops the work and a blocked read ends) and {@link
+     * DockerApi.DeadlinePassed} is thrown; other IOExceptions are left to the caller, as with {@link #exchange}.
+     */
+    Progress stream(String method, String path, Map<String, String> headers, Duration deadline) throws IOException {
+        AtomicReference<DockerHttpClient.Response> open = new AtomicReference<>();
+        try {
+            return docker.call(() -> {
+                try (DockerHttpClient.Response response = docker.streams().execute(request(method, path, null,
+                        headers))) {
+                    open.set(response);
+                    try (InputStream in = response.getBody()) {
+                        return progress(response.getStatusCode(), in);
+                    }
+                }
+            }, deadline);
+        } catch (DockerApi.DeadlinePassed e) {
+            // The interrupt alone does not end a read blocked on a TCP socket; the abort does.
+            DockerHttpClient.Response response = open.getAndSet(null);
+            if (response != null) {
+                response.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A streamed answer read to its end: Docker's status and the first error it reported, {@code ""} for none.
+     * Docker reports a failure before anything was streamed as an error status with a JSON message, and one after
+     * (a pull that broke off) as a line {@code {"errorDetail":{...},"error":"..."}} of a 200.
+     */
+    record Progress(int status, String error) {
+        boolean ok() {
+            return status / 100 == 2 && error.isEmpty();
+        }
+    }
+
+    /** Reads a JSON-lines answer to its end (its progress lines are not kept); see {@link Progress}. */
+    static Progress progress(int status, InputStream in) throws IOException {
+        if (in == null) {
+            return new Progress(status, status / 100 == 2 ? "" : "docker answered " + status);
+        }
+        if (status / 100 != 2) {
+            byte[] bytes = in.readAllBytes();
+            return new Progress(status, new Reply(status, bytes.length == 0 ? MissingNode.getInstance()
+                    : parse(bytes)).message());
+        }
+        String error = "";
+        BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            if (!error.isEmpty() || line.isBlank()) {
+                continue; // read on to the end: the engine finishes the answer itself
+            }
+            JsonNode json;
+            try {
+                json = JSON.readTree(line);
+            } catch (IOException e) {
+                continue; // not a line of progress: nothing to learn from it
+            }
+            if (json.has("error") || json.has("errorDetail")) {
+                String words = json.path("error").asText("");
+                error = words.isBlank() ? json.path("errorDetail").path("message").asText("") : words;
+                error = error.isBlank() ? "docker reported an error without words" : error.strip();
+            }
+        }
+        return new Progress(status, error);
     }
 
     /** Opens a streamed answer (logs): the deadline covers the status line, not the body, which the caller closes. */
