@@ -55,7 +55,8 @@ public final class Api {
                 } catch (RequestTooBigException e) {
                     PlainText.send(exchange, 413, "the request body is over max_body");
                 } catch (ManagementException e) {
-                    if (e.reason() == Reason.UNAVAILABLE || e.reason() == Reason.FAILED) {
+                    if (e.reason() == Reason.UNAVAILABLE || e.reason() == Reason.TIMED_OUT
+                            || e.reason() == Reason.FAILED) {
                         LOG.warn("event=management_failed path={} reason={} problem=\"{}\"",
                                 exchange.getRequestPath(), e.reason(), e.getMessage());
                     }
@@ -79,7 +80,7 @@ public final class Api {
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
             case UNSUPPORTED -> 501;
-            case UNAVAILABLE -> 503;
+            case UNAVAILABLE, TIMED_OUT -> 503;
             case FAILED -> 500;
         };
     }

@@ -17,6 +17,8 @@ public final class ManagementException extends Exception {
         UNSUPPORTED,
         /** the orchestrator cannot be reached (503) */
         UNAVAILABLE,
+        /** the work took longer than its setting allows and was given up, leaving nothing done: try again (503) */
+        TIMED_OUT,
         /** the orchestrator refused for another reason (500) */
         FAILED
     }

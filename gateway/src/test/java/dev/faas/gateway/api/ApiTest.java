@@ -53,6 +53,7 @@ class ApiTest {
         assertEquals(409, Api.status(Reason.CONFLICT));
         assertEquals(501, Api.status(Reason.UNSUPPORTED));
         assertEquals(503, Api.status(Reason.UNAVAILABLE));
+        assertEquals(503, Api.status(Reason.TIMED_OUT), "given up, nothing done: try again");
         assertEquals(500, Api.status(Reason.FAILED));
     }
 }
