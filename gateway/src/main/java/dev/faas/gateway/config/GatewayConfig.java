@@ -35,6 +35,8 @@ import java.util.Map;
  *                          ({@code static_functions}, empty)
  * @param resyncInterval    full re-read of Swarm state, a safety net behind the event stream ({@code resync_interval}, 5s)
  * @param dockerTimeout     longest wait for one Docker API call ({@code docker_timeout}, 5s)
+ * @param imagePullTimeout  longest a deploy or update may take to pull a registry's image onto the manager; past it
+ *                          the call is a 503 and nothing is created or changed ({@code image_pull_timeout}, 2m)
  * @param upstreamConnections keep-alive connections per replica and IO thread ({@code upstream_connections}, 32)
  * @param upstreamQueue     requests that may wait for a free upstream connection before 503 ({@code upstream_queue}, 1000)
  * @param functionNamespace the one namespace reported by /system/namespaces and accepted besides ""
@@ -74,6 +76,7 @@ public record GatewayConfig(
         String staticFunctions,
         Duration resyncInterval,
         Duration dockerTimeout,
+        Duration imagePullTimeout,
         int upstreamConnections,
         int upstreamQueue,
         String functionNamespace,
@@ -114,6 +117,7 @@ public record GatewayConfig(
                 s.text("static_functions", ""),
                 s.positiveDuration("resync_interval", Duration.ofSeconds(5)),
                 s.positiveDuration("docker_timeout", Duration.ofSeconds(5)),
+                s.positiveDuration("image_pull_timeout", Duration.ofMinutes(2)),
                 s.positive("upstream_connections", 32),
                 s.integer("upstream_queue", 1000),
                 s.text("function_namespace", "openfaas-fn"),

@@ -22,6 +22,19 @@ class GatewayConfigTest {
         assertEquals(10_000, c.maxConnections());
         assertEquals(64 * 1024, c.requestBuffer());
         assertEquals(Duration.ofSeconds(30), c.bodyTimeout());
+        assertEquals(Duration.ofMinutes(2), c.imagePullTimeout());
+    }
+
+    @Test
+    void imagePullTimeoutIsItsOwnDurationNotDockerTimeout() {
+        GatewayConfig c = GatewayConfig.from(Map.of("image_pull_timeout", "10m", "docker_timeout", "3s"));
+        assertEquals(Duration.ofMinutes(10), c.imagePullTimeout());
+        assertEquals(Duration.ofSeconds(3), c.dockerTimeout());
+        assertEquals(Duration.ofSeconds(90), GatewayConfig.from(Map.of("image_pull_timeout", "1m30s"))
+                .imagePullTimeout());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> GatewayConfig.from(Map.of("image_pull_timeout", "forever")));
+        assertTrue(bad.getMessage().startsWith("image_pull_timeout=forever"), bad.getMessage());
     }
 
     /** A longer body_timeout would never be reached: the call would end first as a 504 or a silent close. */
@@ -57,7 +70,8 @@ class GatewayConfigTest {
 
     @Test
     void zeroIsRefusedWhereItWouldStopTheGatewayWorking() {
-        for (String name : new String[] {"io_threads", "upstream_connections", "resync_interval", "docker_timeout"}) {
+        for (String name : new String[] {"io_threads", "upstream_connections", "resync_interval", "docker_timeout",
+                "image_pull_timeout"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> GatewayConfig.from(Map.of(name, "0")), name);
             assertTrue(e.getMessage().startsWith(name), e.getMessage());
