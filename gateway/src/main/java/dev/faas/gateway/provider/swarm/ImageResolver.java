@@ -1,11 +1,15 @@
 package dev.faas.gateway.provider.swarm;
 
+import dev.faas.common.Durations;
 import dev.faas.gateway.provider.ManagementException;
 import dev.faas.gateway.provider.ManagementException.Reason;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where a deploy's image comes from, decided before anything is created:
@@ -14,16 +18,29 @@ import java.util.regex.Pattern;
  *   a node without a registry (and every test) never asks one;</li>
  *   <li>else from its registry, asked through the manager's engine ({@code GET /distribution/X/json}, with the
  *   credentials): the service then runs {@code X@sha256:...}, pinned as {@code docker service create} pins, so
- *   every node pulls the same content even if the tag moves meanwhile.</li>
+ *   every node pulls the same content even if the tag moves meanwhile. The manager's engine then pulls that pin
+ *   ({@code POST /images/create}, the same credentials), within {@code image_pull_timeout}: a dockerd that prefers
+ *   its own images for tasks ({@code DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1}, as {@code scripts/docker-ready.sh}
+ *   starts it) never pulls for a task, so without this a single node could never run a registry's image. Other
+ *   nodes pull it themselves, by the digest.</li>
  * </ol>
- * A registry's refusal becomes a 400 that names the image and says what to do; credentials never appear in one.
+ * Pulled by digest only, never by tag: the next deploy of the same tag asks the registry again, so a moved tag is
+ * picked up. A registry's refusal becomes a 400 that names the image and says what to do, a pull past its deadline
+ * a 503; credentials never appear in either, nor in the log.
  */
 final class ImageResolver {
+    private static final Logger LOG = LoggerFactory.getLogger(ImageResolver.class);
+
     /** The engine calls made here: the seam the rules are tested through, without Docker. */
-    @FunctionalInterface
     interface Engine {
-        /** GET {@code path} with request headers; an IOException when no answer came within the deadline. */
+        /** GET {@code path} with request headers; an IOException when no answer came within the Docker deadline. */
         DockerRest.Reply get(String path, Map<String, String> headers) throws IOException;
+
+        /**
+         * POST {@code path} with request headers and read its JSON-lines answer to the end ({@link
+         * DockerRest#stream}); {@link DockerApi.DeadlinePassed} when it did not end within {@code deadline}.
+         */
+        DockerRest.Progress post(String path, Map<String, String> headers, Duration deadline) throws IOException;
     }
 
     /** What the service runs ({@code image}) and the credentials to pass on, so every node can pull it. */
@@ -33,9 +50,12 @@ final class ImageResolver {
     private static final int MAX_DOCKER_WORDS = 200;
 
     private final Engine engine;
+    private final Duration pullTimeout;
 
-    ImageResolver(Engine engine) {
+    /** @param pullTimeout the longest a pull onto the manager may take ({@code image_pull_timeout}) */
+    ImageResolver(Engine engine, Duration pullTimeout) {
         this.engine = engine;
+        this.pullTimeout = pullTimeout;
     }
 
     /** @param registryAuth the deploy's field: base64 {@code user:password}, or empty */
@@ -66,7 +86,44 @@ final class ImageResolver {
             throw new ManagementException(Reason.FAILED, "image " + image + ": the registry " + registry
                     + " answered no digest for it (\"" + printable(digest) + "\")");
         }
-        return new Resolved(ImageNames.pinned(image, digest), auth, false);
+        String pinned = ImageNames.pinned(image, digest);
+        pull(pinned, registry, auth);
+        return new Resolved(pinned, auth, false);
+    }
+
+    /**
+     * Pulls {@code pinned} ({@code name[:tag]@digest}) onto the manager's engine by its digest, reading Docker's
+     * progress to the end: an error line there is the pull's failure, whatever the status said.
+     */
+    private void pull(String pinned, String registry, RegistryAuth auth) throws ManagementException {
+        int at = pinned.indexOf('@');
+        String path = "/images/create?fromImage=" + DockerRest.path(repository(pinned.substring(0, at)))
+                + "&tag=" + DockerRest.path(pinned.substring(at + 1));
+        long started = System.nanoTime();
+        DockerRest.Progress progress;
+        try {
+            progress = engine.post(path, auth.headers(), pullTimeout);
+        } catch (DockerApi.DeadlinePassed e) {
+            throw new ManagementException(Reason.TIMED_OUT, "pulling image " + pinned + " took longer than "
+                    + "image_pull_timeout (" + Durations.format(pullTimeout) + "); nothing was deployed or "
+                    + "changed: try again, or pull it on the manager first (docker pull " + pinned + "), or raise "
+                    + "image_pull_timeout");
+        } catch (IOException e) {
+            throw DockerRest.unreachable(e);
+        }
+        if (!progress.ok()) {
+            throw invalid("image " + pinned + ": the registry " + registry + " has it, but pulling it onto this node "
+                    + "failed (" + printable(progress.error()) + "): check the registry and the manager's disk "
+                    + "(docker pull " + pinned + " on the manager shows the same), then deploy again");
+        }
+        LOG.info("event=image_pulled image={} seconds={}", pinned, String.format(Locale.ROOT, "%.1f",
+                (System.nanoTime() - started) / 1e9));
+    }
+
+    /** {@code name[:tag]} without its tag: what {@code fromImage} names (a port's colon comes before a slash). */
+    static String repository(String reference) {
+        int colon = reference.lastIndexOf(':');
+        return colon > reference.lastIndexOf('/') ? reference.substring(0, colon) : reference;
     }
 
     /**

@@ -8,6 +8,8 @@ import dev.faas.gateway.provider.FunctionStatus;
 import dev.faas.gateway.provider.ManagementException;
 import dev.faas.gateway.provider.ManagementException.Reason;
 import dev.faas.gateway.scaling.ReplicaBounds;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Functions as Swarm services (specs: {@link ServiceSpecs}). Everything a deploy needs (its image, on this node or in
- * its registry: {@link ImageResolver}; secrets; network) is checked before the service is created, so a refused deploy
- * leaves nothing behind. The deploy's registry credentials go to Swarm with the create or update, which keeps them
+ * its registry and then pulled onto this node: {@link ImageResolver}; secrets; network) is checked before the service
+ * is created, so a refused deploy leaves nothing behind (a pulled image stays on the node). These calls wait on Docker
+ * (a pull up to {@code image_pull_timeout}): the API runs them on worker threads, never on Undertow's IO threads
+ * ({@code Api.blocking}). The deploy's registry credentials go to Swarm with the create or update, which keeps them
  * with the service for every node's pulls (a scale, sent without them, keeps them too). Updates and scaling
  * send the service's own spec back with changes, at the version read; when someone else updated it in between,
  * Docker refuses ("update out of sequence") and the call is re-read and retried.
@@ -41,7 +45,18 @@ public final class SwarmManager implements FunctionManager {
         this.docker = new DockerRest(api);
         this.secrets = new SwarmSecrets(docker);
         this.network = new FunctionsNetwork(docker, config.functionsNetwork(), config.ownContainer());
-        this.images = new ImageResolver((path, headers) -> docker.exchange("GET", path, null, headers));
+        this.images = new ImageResolver(new ImageResolver.Engine() {
+            @Override
+            public DockerRest.Reply get(String path, Map<String, String> headers) throws IOException {
+                return docker.exchange("GET", path, null, headers);
+            }
+
+            @Override
+            public DockerRest.Progress post(String path, Map<String, String> headers, Duration deadline)
+                    throws IOException {
+                return docker.stream("POST", path, headers, deadline);
+            }
+        }, config.imagePullTimeout());
     }
 
     public SwarmSecrets secrets() {
@@ -76,8 +91,9 @@ public final class SwarmManager implements FunctionManager {
         }
         FunctionsNetwork.Resolved net = network.resolve();
         requireFreeName(d.service(), "", net);
-        ImageResolver.Resolved image = images.resolve(d.image(), d.registryAuth());
+        // Secrets before the image: resolving it may pull it, which takes as long as its layers take.
         Map<String, String> secretIds = secrets.ids(d.secrets());
+        ImageResolver.Resolved image = images.resolve(d.image(), d.registryAuth());
         int replicas = ReplicaBounds.fromLabels(d.labels(), maxReplicas).min();
         DockerRest.Reply reply = docker.post("/services/create",
                 ServiceSpecs.create(d, image.image(), net.id(), secretIds, replicas), image.auth().headers());
@@ -99,8 +115,8 @@ public final class SwarmManager implements FunctionManager {
     public void update(FunctionDeployment d) throws ManagementException {
         JsonNode service = service(d.service());
         requireFreeName(d.service(), service.path("ID").asText(), network.resolve());
-        ImageResolver.Resolved image = images.resolve(d.image(), d.registryAuth());
         Map<String, String> secretIds = secrets.ids(d.secrets());
+        ImageResolver.Resolved image = images.resolve(d.image(), d.registryAuth());
         change(d.service(), current -> ServiceSpecs.update(current, d, image.image(), secretIds),
                 image.auth().headers());
         LOG.info("event=function_updated name={} image={} runs={} registry_auth={}", d.service(), d.image(),
