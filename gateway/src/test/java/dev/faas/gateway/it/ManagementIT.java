@@ -9,9 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -177,10 +184,13 @@ class ManagementIT extends SecuredGateway {
                 "", "{}", "{}"));
         assertEquals(400, badName.statusCode());
         assertTrue(badName.body().contains("not a valid name"), badName.body());
-        HttpResponse<String> noImage = gw.api("POST", "/system/functions", deployment(fn, "faas/nosuchimage-"
-                + stack.name, "", "{}", "{}"));
-        assertEquals(400, noImage.statusCode());
-        assertTrue(noImage.body().contains("is not on this Docker node"), noImage.body());
+        // Not on the node, so the engine asks the image's registry: one on a closed local port, never Docker Hub
+        // (no traffic leaves the machine).
+        String unreachable = "127.0.0.1:" + freePort() + "/faas/nosuchimage-" + stack.name + ":1";
+        HttpResponse<String> noImage = gw.api("POST", "/system/functions", deployment(fn, unreachable, "", "{}", "{}"));
+        assertEquals(400, noImage.statusCode(), noImage.body());
+        assertTrue(noImage.body().contains(unreachable) && noImage.body().contains("cannot be reached"),
+                noImage.body());
         HttpResponse<String> noSecret = gw.api("POST", "/system/functions", "{\"service\": \"" + fn + "\", \"image\": "
                 + "\"faas/catservice\", \"secrets\": [\"nosuchsecret-" + stack.name + "\"]}");
         assertEquals(400, noSecret.statusCode());
@@ -344,5 +354,155 @@ class ManagementIT extends SecuredGateway {
                 + stack.name + "_gateway").strip();
         waitFor("the gateway's container reports healthy", Duration.ofSeconds(30), () -> Cli.run("docker", "inspect",
                 "--format", "{{.State.Health.Status}}", container).strip().equals("healthy"));
+    }
+
+    /**
+     * A registry that wants a password, on a local port: the gateway looks the image up with the deploy's
+     * registryAuth, pins it by digest and pulls it onto this node itself (a dockerd started by docker-ready.sh
+     * never pulls for a task), and Swarm keeps the credentials for later tasks. Self-contained: its own registry,
+     * image and function, all removed at the end.
+     */
+    @Test
+    @Order(8)
+    void anImageOnlyInAPasswordProtectedRegistryRunsWithRegistryAuth() throws Exception {
+        Cli.requireImages(List.of("faas/registry"));
+        String host = "127.0.0.1:" + freePort();
+        String registry = "registry-" + stack.name;
+        Path auth = Files.createTempDirectory("faas-registry-auth");
+        Path config = Files.createTempDirectory("faas-docker-config");
+        String user = "pusher";
+        String pass = "pw-" + Long.toHexString(System.nanoTime());
+        // bcrypt, the only hash the registry's htpasswd takes: Debian's perl crypt() (libxcrypt) makes $2b$ hashes.
+        String hash = Cli.run("perl", "-e", "print crypt($ARGV[0], q($2b$05$) . $ARGV[1])", pass, bcryptSalt());
+        assertTrue(hash.startsWith("$2b$05$") && hash.length() == 60, "perl's crypt made no bcrypt hash: " + hash);
+        Files.writeString(auth.resolve("htpasswd"), user + ":" + hash + "\n");
+        String repository = host + "/faas/private-" + stack.name;
+        String image = repository + ":1";
+        String registryAuth = base64(user + ":" + pass);
+        String wrongPass = pass + "-wrong";
+        String fn = stack.function("private");
+        String greeting = "{\"GREETING\": \"private\"}";
+        try {
+            Cli.run("docker", "run", "-d", "--name", registry, "--label", "dev.faas.test=" + stack.name,
+                    "-p", host + ":5000", "-v", auth + ":/auth:ro", "-e", "REGISTRY_AUTH=htpasswd",
+                    "-e", "REGISTRY_AUTH_HTPASSWD_REALM=faas", "-e", "REGISTRY_AUTH_HTPASSWD_PATH=/auth/htpasswd",
+                    "faas/registry");
+            waitFor("the registry takes a login", Duration.ofSeconds(30), () -> Cli.quietly("docker", "--config",
+                    config.toString(), "login", "-u", user, "-p", pass, host).contains("Login Succeeded"));
+            Cli.run("docker", "tag", "faas/watchdog", image);
+            Cli.run("docker", "--config", config.toString(), "push", image);
+            Cli.run("docker", "rmi", image);
+            assertTrue(Cli.quietly("docker", "image", "inspect", image).contains("failed"),
+                    "only the registry has " + image);
+
+            HttpResponse<String> noAuth = gw.api("POST", "/system/functions", deployment(fn, image, "env", greeting,
+                    "{}"));
+            assertEquals(400, noAuth.statusCode(), noAuth.body());
+            assertTrue(noAuth.body().contains(image) && noAuth.body().contains("registryAuth"), noAuth.body());
+            HttpResponse<String> wrong = gw.api("POST", "/system/functions", withRegistryAuth(deployment(fn, image,
+                    "env", greeting, "{}"), base64(user + ":" + wrongPass)));
+            assertEquals(400, wrong.statusCode(), wrong.body());
+            assertTrue(wrong.body().contains("refused the credentials"), wrong.body());
+            String missing = host + "/nosuch/x-" + stack.name + ":1";
+            HttpResponse<String> nosuch = gw.api("POST", "/system/functions", withRegistryAuth(deployment(fn,
+                    missing, "env", greeting, "{}"), registryAuth));
+            assertEquals(400, nosuch.statusCode(), nosuch.body());
+            assertTrue(nosuch.body().contains(missing) && nosuch.body().contains("exists neither"), nosuch.body());
+            for (HttpResponse<String> refused : List.of(noAuth, wrong, nosuch)) {
+                assertFalse(refused.body().contains(pass) || refused.body().contains(registryAuth),
+                        "no credentials in an answer: " + refused.body());
+            }
+            assertEquals("", Cli.run("docker", "service", "ls", "-q", "--filter", "name=" + fn),
+                    "a refused deploy creates no service");
+
+            HttpResponse<String> deployed = gw.api("POST", "/system/functions", withRegistryAuth(deployment(fn, image,
+                    "env", greeting, "{}"), registryAuth));
+            assertEquals(202, deployed.statusCode(), deployed.body());
+            String runs = Cli.run("docker", "service", "inspect", "--format",
+                    "{{.Spec.TaskTemplate.ContainerSpec.Image}}", fn);
+            assertTrue(runs.startsWith(image + "@sha256:"), "the service runs the registry's digest: " + runs);
+            Cli.run("docker", "image", "inspect", "-f", "{{.Id}}", runs); // the gateway pulled it onto this node
+            waitFor(fn + " answers", Duration.ofSeconds(60), () -> gw.invoke(fn).contains("GREETING=private"));
+            JsonNode status = JSON.readTree(gw.api("GET", "/system/function/" + fn, null).body());
+            assertEquals(image, status.path("image").asText(), "reported as named, without the pin: " + status);
+            waitFor("the pull is logged", Duration.ofSeconds(20), () -> Cli.quietly("docker", "service", "logs",
+                    stack.name + "_gateway").contains("event=image_pulled image=" + runs + " seconds="));
+            String log = Cli.quietly("docker", "service", "logs", stack.name + "_gateway");
+            assertFalse(log.contains(pass) || log.contains(registryAuth), "no credentials in the gateway's log");
+
+            // An update looks the image up again, so it needs the credentials again (Swarm does not give back the
+            // ones it keeps); refused, the function runs on as it was.
+            HttpResponse<String> updateNoAuth = gw.api("PUT", "/system/functions", deployment(fn, image, "env",
+                    "{\"GREETING\": \"again\"}", "{}"));
+            assertEquals(400, updateNoAuth.statusCode(), updateNoAuth.body());
+            assertTrue(updateNoAuth.body().contains("registryAuth"), updateNoAuth.body());
+            assertTrue(gw.invoke(fn).contains("GREETING=private"));
+            HttpResponse<String> updated = gw.api("PUT", "/system/functions", withRegistryAuth(deployment(fn, image,
+                    "env", "{\"GREETING\": \"again\"}", "{}"), registryAuth));
+            assertEquals(200, updated.statusCode(), updated.body());
+            waitFor("the update is served", Duration.ofSeconds(60), () -> gw.invoke(fn).contains("GREETING=again"));
+            assertTrue(Cli.run("docker", "service", "inspect", "--format",
+                    "{{.Spec.TaskTemplate.ContainerSpec.Image}}", fn).startsWith(image + "@sha256:"));
+
+            // A scale sends no credentials: Swarm keeps the stored ones for the new task (on a dockerd that pulls
+            // for tasks, it pulls with them; here the node has the image).
+            HttpResponse<String> scaled = gw.api("POST", "/system/scale-function/" + fn, "{\"replicas\": 2}");
+            assertEquals(200, scaled.statusCode(), scaled.body());
+            waitFor("2 replicas available", Duration.ofSeconds(60), () -> {
+                JsonNode f = JSON.readTree(gw.api("GET", "/system/function/" + fn, null).body());
+                return f.path("replicas").asInt() == 2 && f.path("availableReplicas").asInt() == 2;
+            });
+            assertEquals(200, status(gw.api("DELETE", "/system/functions", "{\"functionName\": \"" + fn + "\"}")));
+        } finally {
+            Cli.quietly("docker", "service", "rm", fn);
+            Cli.quietly("docker", "rm", "-f", registry);
+            Cli.quietly("docker", "rmi", image);
+            // The pulled pin: removing the reference only (faas/watchdog keeps the image).
+            for (String pin : Cli.quietly("docker", "image", "ls", "--digests", "--format",
+                    "{{.Repository}}@{{.Digest}}", repository).lines().toList()) {
+                if (pin.startsWith(repository + "@sha256:")) {
+                    Cli.quietly("docker", "rmi", pin.strip());
+                }
+            }
+            removeTree(auth);
+            removeTree(config);
+        }
+    }
+
+    /** The deployment with OpenFaaS's registryAuth field (base64 user:password). */
+    private static String withRegistryAuth(String deployment, String registryAuth) {
+        return deployment.replaceFirst("\\{", "{\"registryAuth\": \"" + registryAuth + "\", ");
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** bcrypt's salt: 22 characters of ./A-Za-z0-9. */
+    private static String bcryptSalt() {
+        String alphabet = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        SecureRandom random = new SecureRandom();
+        StringBuilder salt = new StringBuilder();
+        for (int i = 0; i < 22; i++) {
+            salt.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return salt.toString();
+    }
+
+    /** A port nothing listens on (free a moment ago). */
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void removeTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a temporary directory left behind is no test result
+        }
     }
 }
