@@ -84,4 +84,34 @@ class SwarmStateTest {
         assertEquals(List.of("t2"), f.replicas().stream().map(r -> r.id()).toList());
         assertFalse(SwarmState.isConverging(tasks));
     }
+
+    private static String taskOn(String id, String service, String state, String node, String ip) {
+        return task(id, service, state, NET.id(), ip, "c-" + id).replace("'DesiredState'", "'NodeID':'" + node
+                + "','DesiredState'");
+    }
+
+    @Test
+    void onlyRunningFunctionTasksOnOtherNodesAreWatchedForReachability() throws Exception {
+        JsonNode tasks = json("[" + taskOn("t1", "s1", "running", "manager", "10.231.1.5")
+                + "," + taskOn("t2", "s1", "running", "worker", "10.231.1.6")
+                + "," + taskOn("t3", "s1", "starting", "worker", "10.231.1.7")
+                + "," + taskOn("t4", "gateway", "running", "worker", "10.231.1.8") + "]");
+        assertEquals(java.util.Map.of("t2", URI.create("http://10.231.1.6:8080/")),
+                state.elsewhere(tasks, "manager", Set.of("s1"), NET));
+    }
+
+    @Test
+    void tasksOfLostNodesAndUnreachableTasksAreLeftOut() throws Exception {
+        JsonNode tasks = json("[" + taskOn("t1", "s1", "running", "n1", "10.231.1.5")
+                + "," + taskOn("t2", "s1", "running", "n2", "10.231.1.6")
+                + "," + taskOn("t3", "s1", "running", "n3", "10.231.1.7") + "]");
+        JsonNode nodes = json("[{'ID':'n1','Status':{'State':'ready'}},{'ID':'n2','Status':{'State':'down'}},"
+                + "{'ID':'n3','Status':{'State':'ready'}}]");
+        Set<String> lost = SwarmState.lostNodes(nodes);
+        assertEquals(Set.of("n2"), lost);
+        JsonNode kept = SwarmState.without(tasks, Set.of("t3"), lost);
+        assertEquals(1, kept.size());
+        assertEquals("t1", kept.get(0).path("ID").asText());
+        assertTrue(SwarmState.without(tasks, Set.of(), Set.of()) == tasks, "nothing to leave out: no copy");
+    }
 }
