@@ -42,8 +42,10 @@ start_dockerd() {
     say "starting dockerd (log: $DOCKERD_LOG)"
     rm -f /var/run/docker.pid
     # setsid: dockerd must outlive this script and the terminal that ran it.
-    # DOCKER_SERVICE_PREFER_OFFLINE_IMAGE: a task whose image is on the node starts from it, with no registry pull
-    # attempt at each task start (there is no registry here; online, images are pinned by digest anyway).
+    # DOCKER_SERVICE_PREFER_OFFLINE_IMAGE: no registry pull attempt at each task start (there is no outside registry
+    # here). With it a node never pulls at all, so this one-node engine runs only images it has: scripts/up.sh tags
+    # the stack registry's copies here too, and the gateway pulls a deployed image onto the manager first. A node
+    # that must pull from the stack's registry runs without it (scripts/multinode.sh's nodes do).
     DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 setsid nohup dockerd >"$DOCKERD_LOG" 2>&1 < /dev/null &
   fi
   for _ in $(seq 1 120); do

@@ -22,6 +22,9 @@ NET=$PREFIX-net
 SUBNET=${MULTINODE_SUBNET:-172.29.232.0/24}
 BASE=${SUBNET%.*}
 POOL=${MULTINODE_POOL:-10.232.0.0/16}
+# The nodes' local networks (docker0, docker_gwbridge) come from a pool of their own: drawn from the swarm's pool
+# too, a bridge took a /24 an overlay network was then given ("Pool overlaps with other one on this address space").
+LOCAL_POOL=${MULTINODE_LOCAL_POOL:-10.233.0.0/16}
 NODES=3
 # Each node's dockerd also listens on a unix socket in a host directory: the host's CLI (and scripts/up.sh) can
 # drive a node with no TCP port open anywhere.
@@ -77,8 +80,11 @@ mount -t securityfs none /sys/kernel/security 2>/dev/null
 mount -t tmpfs tmpfs /run
 mount -t tmpfs tmpfs /tmp
 ip route del default 2>/dev/null
-export DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1
-exec dockerd --storage-driver overlay2 --dns 127.0.0.1 --default-address-pool "base=$POOL,size=24" \
+# No name server: a pull of anything but the stack's registry (127.0.0.1:<port>, through its door) fails here at
+# once, and no query leaves the machine. The nodes do pull, unlike the host's dockerd: with
+# DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 a node never pulls anything, not even from the stack's registry.
+echo 'nameserver 127.0.0.1' > /etc/resolv.conf
+exec dockerd --storage-driver overlay2 --dns 127.0.0.1 --default-address-pool "base=$LOCAL_POOL,size=24" \
   -H unix:///var/run/docker.sock -H unix:///host-socket/docker.sock >/var/log/dockerd.log 2>&1
 ENTRY
   chmod +x "$root/usr/bin/node-entry"
@@ -88,8 +94,11 @@ ENTRY
 }
 
 blackhole() {
-  ip route show type blackhole 2>/dev/null | grep -q "^blackhole $POOL" || ip route add blackhole "$POOL" 2>/dev/null \
-    || say "warning: no blackhole route for $POOL (needs root): the host must not call nested overlay addresses"
+  local pool
+  for pool in "$POOL" "$LOCAL_POOL"; do
+    ip route show type blackhole 2>/dev/null | grep -q "^blackhole $pool" || ip route add blackhole "$pool" 2>/dev/null \
+      || say "warning: no blackhole route for $pool (needs root): the host must not call nested addresses"
+  done
 }
 
 up() {
@@ -103,7 +112,7 @@ up() {
     # --privileged fails here (the VM's root lacks CAP_SYS_RESOURCE and runc refuses); this set works.
     docker run -d --init --name "$(node "$n")" --hostname "$(node "$n")" --network "$NET" --ip "$(ip_of "$n")" \
       --cap-add ALL --cap-drop SYS_RESOURCE --security-opt seccomp=unconfined --security-opt systempaths=unconfined \
-      --device-cgroup-rule 'a *:* rwm' --cpus 1 --memory 2g -e POOL="$POOL" \
+      --device-cgroup-rule 'a *:* rwm' --cpus 1 --memory 2g -e POOL="$POOL" -e LOCAL_POOL="$LOCAL_POOL" \
       -v "$(node "$n")-docker:/var/lib/docker" -v "$SOCKETS/$(node "$n"):/host-socket" --label dev.faas.multinode="$PREFIX" "$IMAGE" >/dev/null
   done
   for n in $(seq "$NODES"); do
@@ -156,6 +165,7 @@ down() {
   rm -rf "$SOCKETS"
   docker image rm "$IMAGE" >/dev/null 2>&1 || true
   ip route del blackhole "$POOL" 2>/dev/null || true
+  ip route del blackhole "$LOCAL_POOL" 2>/dev/null || true
   say "removed"
 }
 

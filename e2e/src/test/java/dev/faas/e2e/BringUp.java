@@ -26,12 +26,14 @@ final class BringUp implements AutoCloseable {
     final String stack;
     final int gatewayPort;
     final int prometheusPort;
+    final int registryPort;
     private final Path secretsDir;
 
     BringUp(String prefix) {
         this.stack = prefix + "-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 25, 1L << 30), 36);
         this.gatewayPort = freePort();
         this.prometheusPort = freePort();
+        this.registryPort = freePort();
         try {
             this.secretsDir = Files.createTempDirectory(stack + "-secrets");
         } catch (IOException e) {
@@ -45,6 +47,7 @@ final class BringUp implements AutoCloseable {
                 "FAAS_STACK", stack,
                 "GATEWAY_PORT", Integer.toString(gatewayPort),
                 "PROMETHEUS_PORT", Integer.toString(prometheusPort),
+                "REGISTRY_PORT", Integer.toString(registryPort),
                 "FAAS_SECRETS_DIR", secretsDir.toString(),
                 "FAAS_SKIP_BUILD", "1",
                 "FAAS_UP_TIMEOUT", "150"));
@@ -103,6 +106,7 @@ final class BringUp implements AutoCloseable {
         }
         String left = String.join(" ", Cli.docker("service", "ls", "-q", "--filter", "label=com.docker.stack.namespace=" + stack),
                 Cli.docker("config", "ls", "-q", "--filter", "label=com.docker.stack.namespace=" + stack),
+                Cli.docker("volume", "ls", "-q", "--filter", "name=" + stack + "_registry-data"),
                 Cli.docker("secret", "ls", "-q", "--filter", "name=" + stack + "_")).trim();
         if (!r.ok() || !left.isEmpty()) {
             throw new AssertionError("scripts/down.sh --purge left the stack " + stack + " behind (" + left + "):\n" + r.output());

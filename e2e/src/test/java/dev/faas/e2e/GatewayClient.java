@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 
-/** Calls a faas gateway published on 127.0.0.1, by each of its routes. */
+/** Calls a faas gateway published on 127.0.0.1 (or a test node's address), by each of its routes. */
 final class GatewayClient {
 
     /** An Alexa skill request whose intent names the function to call. */
@@ -24,7 +24,11 @@ final class GatewayClient {
             .connectTimeout(Duration.ofSeconds(2)).build();
 
     GatewayClient(int port) {
-        this.base = URI.create("http://127.0.0.1:" + port);
+        this("127.0.0.1", port);
+    }
+
+    GatewayClient(String host, int port) {
+        this.base = URI.create("http://" + host + ":" + port);
     }
 
     HttpResponse<String> byPath(String function, String body) {
@@ -42,6 +46,14 @@ final class GatewayClient {
     HttpResponse<String> get(String path, String user, String password) {
         String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         return send(request(path).header("Authorization", "Basic " + token).GET());
+    }
+
+    /** A management call with basic auth and an optional JSON body. */
+    HttpResponse<String> api(String method, String path, String json, String user, String password) {
+        String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return send(request(path).header("Authorization", "Basic " + token).header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json)));
     }
 
     /** A call that is not waited for: for load, where only the count of answers by status matters. */
