@@ -1,5 +1,6 @@
 package dev.faas.gateway.provider.swarm;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.faas.common.Durations;
 import dev.faas.gateway.provider.ManagementException;
 import dev.faas.gateway.provider.ManagementException.Reason;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Where a deploy's image comes from, decided before anything is created:
  * <ol>
  *   <li>on the manager's engine ({@code GET /images/X/json}): taken as it is, with no registry traffic at all, so
- *   a node without a registry (and every test) never asks one;</li>
+ *   a node without a registry (and every test) never asks one; pinned by the digest it carries from its registry,
+ *   if it was pushed there ({@link #pushedAs});</li>
  *   <li>else from its registry, asked through the manager's engine ({@code GET /distribution/X/json}, with the
  *   credentials): the service then runs {@code X@sha256:...}, pinned as {@code docker service create} pins, so
  *   every node pulls the same content even if the tag moves meanwhile. The manager's engine then pulls that pin
@@ -65,7 +67,7 @@ final class ImageResolver {
         RegistryAuth auth = RegistryAuth.parse(registryAuth, registry);
         DockerRest.Reply local = call("/images/" + image + "/json", Map.of());
         if (local.ok()) {
-            return new Resolved(image, auth, true);
+            return new Resolved(pushedAs(image, local.body()), auth, true);
         }
         if (local.status() != 404) {
             throw DockerRest.failed("inspecting image " + image, local);
@@ -89,6 +91,25 @@ final class ImageResolver {
         String pinned = ImageNames.pinned(image, digest);
         pull(pinned, registry, auth);
         return new Resolved(pinned, auth, false);
+    }
+
+    /**
+     * A local image that was pushed to (or pulled from) the registry it names carries that registry's digest: pinned
+     * by it, other nodes run the same content even if the tag is pushed again meanwhile, and no registry is asked.
+     * An image only built here has no such digest and stays as it is.
+     */
+    static String pushedAs(String image, JsonNode inspected) {
+        if (ImageNames.hasDigest(image)) {
+            return image;
+        }
+        String repository = repository(image);
+        for (JsonNode d : inspected.path("RepoDigests")) {
+            String text = d.asText("");
+            if (text.startsWith(repository + "@") && DIGEST.matcher(text.substring(repository.length() + 1)).matches()) {
+                return ImageNames.pinned(image, text.substring(repository.length() + 1));
+            }
+        }
+        return image;
     }
 
     /**

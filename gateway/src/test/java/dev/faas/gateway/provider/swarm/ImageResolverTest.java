@@ -114,6 +114,27 @@ class ImageResolverTest {
     }
 
     @Test
+    void aLocalImagePushedToItsRegistryIsPinnedByThatDigestWithoutAskingIt() throws Exception {
+        Engine engine = new Engine();
+        engine.local = reply(200, "{\"Id\":\"sha256:1\",\"RepoDigests\":[\"faas/x@sha256:" + "cd".repeat(32)
+                + "\",\"127.0.0.1:5000/faas/x@" + DIGEST + "\"]}");
+        ImageResolver.Resolved r = resolver(engine).resolve(IMAGE, "");
+        assertEquals(IMAGE + "@" + DIGEST, r.image(), "the digest of the registry the image names, not another's");
+        assertEquals(List.of("/images/" + IMAGE + "/json"), engine.paths, "no /distribution call, no pull");
+    }
+
+    @Test
+    void aLocalImageAlreadyPinnedOrNeverPushedStaysAsItIs() throws Exception {
+        JsonNode pushed = DockerRest.JSON.readTree("{\"RepoDigests\":[\"127.0.0.1:5000/faas/x@" + DIGEST + "\"]}");
+        String own = "127.0.0.1:5000/faas/x@sha256:" + "ef".repeat(32);
+        assertEquals(own, ImageResolver.pushedAs(own, pushed));
+        assertEquals("faas/built-here", ImageResolver.pushedAs("faas/built-here",
+                DockerRest.JSON.readTree("{\"RepoDigests\":[]}")));
+        assertEquals("127.0.0.1:5000/faas/xy:1", ImageResolver.pushedAs("127.0.0.1:5000/faas/xy:1", pushed),
+                "a digest of another repository is not this image's");
+    }
+
+    @Test
     void credentialsGivenForALocalImageStillGoToSwarmForTheOtherNodes() throws Exception {
         Engine engine = new Engine();
         engine.local = reply(200, "{}");
