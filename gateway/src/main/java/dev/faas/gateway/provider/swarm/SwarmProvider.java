@@ -1,9 +1,6 @@
 package dev.faas.gateway.provider.swarm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.model.Event;
-import com.github.dockerjava.api.model.EventType;
 import dev.faas.gateway.config.GatewayConfig;
 import dev.faas.gateway.provider.Function;
 import dev.faas.gateway.provider.FunctionProvider;
@@ -49,8 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SwarmProvider implements FunctionProvider {
     private static final Logger LOG = LoggerFactory.getLogger(SwarmProvider.class);
-    private static final String SERVICE_ID_LABEL = "com.docker.swarm.service.id";
-    private static final String TASK_ID_LABEL = "com.docker.swarm.task.id";
     private static final long CONVERGE_POLL_MS = 200;
     private static final long CONVERGE_LIMIT_NS = TimeUnit.MINUTES.toNanos(1);
     private static final long DEAD_MEMORY_NS = TimeUnit.MINUTES.toNanos(1);
@@ -72,11 +67,11 @@ public final class SwarmProvider implements FunctionProvider {
     private final Map<String, StartFailure> failures = new ConcurrentHashMap<>();
     private final StartingReplicas starting = new StartingReplicas(starts, sync, this::refreshSoon);
     private final OtherNodes others;
+    private final SwarmEvents events;
     private volatile ProviderHealth health = new ProviderHealth(false, "not read from docker yet", null);
     private volatile FunctionRegistry registry;
     /** The network served, as of the last full re-read; a single-service refresh reuses it. */
     private volatile FunctionsNetwork.Resolved served;
-    private volatile ResultCallback.Adapter<Event> events;
     private volatile boolean closed;
 
     public SwarmProvider(DockerApi docker, GatewayConfig config) {
@@ -86,6 +81,7 @@ public final class SwarmProvider implements FunctionProvider {
         this.resyncInterval = config.resyncInterval();
         this.dockerTimeout = config.dockerTimeout();
         this.others = new OtherNodes(docker, this::resyncSoon);
+        this.events = new SwarmEvents(docker, sync, new EventsHandled());
     }
 
     @Override
@@ -101,7 +97,7 @@ public final class SwarmProvider implements FunctionProvider {
     @Override
     public void start(FunctionRegistry target) {
         this.registry = target;
-        sync.execute(this::subscribe);
+        sync.execute(events::subscribe);
         sync.scheduleWithFixedDelay(this::resyncAll, 0, resyncInterval.toMillis(), TimeUnit.MILLISECONDS);
         sync.scheduleWithFixedDelay(this::pollOtherNodes, OtherNodes.TASK_POLL_MS, OtherNodes.TASK_POLL_MS,
                 TimeUnit.MILLISECONDS);
@@ -254,82 +250,38 @@ public final class SwarmProvider implements FunctionProvider {
         }
     }
 
-    private void onEvent(Event e) {
-        String action = e.getAction() == null ? "" : e.getAction();
-        if (action.startsWith("exec_")) {
-            return; // health checks run as execs: every 2 s per replica, and they change nothing the registry holds
+    /** The event stream's news, acted on (see {@link SwarmEvents}). */
+    private final class EventsHandled implements SwarmEvents.Listener {
+        @Override
+        public void listening() {
+            resyncSoon(); // anything that happened while nothing listened
         }
-        if (e.getType() == EventType.NODE) {
-            resyncSoon(); // a node joined, left, was drained or lost: cluster-wide events, unlike containers'
-            return;
+
+        @Override
+        public void nodeChanged() {
+            resyncSoon();
         }
-        String serviceId;
-        if (e.getType() == EventType.SERVICE) {
-            serviceId = e.getActor() == null ? null : e.getActor().getId();
-        } else {
-            Map<String, String> attrs = e.getActor() == null ? null : e.getActor().getAttributes();
-            serviceId = attrs == null ? null : attrs.get(SERVICE_ID_LABEL);
-            if (serviceId != null && "die".equals(e.getAction())) {
-                deadContainers.put(e.getActor().getId(), System.nanoTime() + DEAD_MEMORY_NS);
-            }
-            recordStart(e, attrs);
-        }
-        if (serviceId != null && !serviceId.isEmpty()) {
+
+        @Override
+        public void serviceChanged(String serviceId) {
             convergingUntil.putIfAbsent(serviceId, System.nanoTime() + CONVERGE_LIMIT_NS);
             refreshSoon(serviceId);
         }
-    }
 
-    /** A container's create and start, as timings of its task's start (this node's containers only). */
-    private void recordStart(Event e, Map<String, String> attrs) {
-        String task = attrs == null ? null : attrs.get(TASK_ID_LABEL);
-        Long nanos = e.getTimeNano();
-        if (task == null || nanos == null) {
-            return;
+        @Override
+        public void containerDied(String containerId) {
+            deadContainers.put(containerId, System.nanoTime() + DEAD_MEMORY_NS);
         }
-        Instant at = Instant.ofEpochSecond(0, nanos);
-        if ("create".equals(e.getAction())) {
-            starts.containerCreated(task, at);
-        } else if ("start".equals(e.getAction())) {
-            starts.containerStarted(task, at);
-            starting.containerStarted(task);
+
+        @Override
+        public void containerCreated(String taskId, Instant at) {
+            starts.containerCreated(taskId, at);
         }
-    }
 
-    private void subscribe() {
-        if (closed) {
-            return;
-        }
-        ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
-            @Override
-            public void onNext(Event event) {
-                onEvent(event);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                resubscribeLater();
-            }
-
-            @Override
-            public void onComplete() {
-                resubscribeLater();
-            }
-        };
-        try {
-            events = docker.client().eventsCmd()
-                    .withEventTypeFilter(EventType.SERVICE, EventType.CONTAINER, EventType.NODE)
-                    .exec(callback);
-            // Anything that happened while we were not listening.
-            sync.execute(this::resyncAll);
-        } catch (RuntimeException e) {
-            resubscribeLater();
-        }
-    }
-
-    private void resubscribeLater() {
-        if (!closed) {
-            sync.schedule(this::subscribe, 1, TimeUnit.SECONDS);
+        @Override
+        public void containerStarted(String taskId, Instant at) {
+            starts.containerStarted(taskId, at);
+            starting.containerStarted(taskId);
         }
     }
 
@@ -368,14 +320,7 @@ public final class SwarmProvider implements FunctionProvider {
     @Override
     public void close() {
         closed = true;
-        ResultCallback.Adapter<Event> e = events;
-        if (e != null) {
-            try {
-                e.close();
-            } catch (IOException ignored) {
-                // The stream is going away with the process.
-            }
-        }
+        events.close();
         sync.shutdownNow();
         starting.close();
         others.close();
