@@ -8,12 +8,16 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** Against real sockets on 127.0.0.1: a listening port is reachable, a closed one is not, and one that opens again is. */
+/**
+ * Against real sockets on 127.0.0.1, each standing for a replica: a node is lost only when none of its replicas
+ * accepts, a dead sentinel alone loses nothing, and a lost node comes back with its first accepting replica.
+ */
 class ReplicaReachabilityTest {
 
     private static void await(String what, java.util.function.BooleanSupplier done) throws InterruptedException {
@@ -24,41 +28,57 @@ class ReplicaReachabilityTest {
         }
     }
 
+    private static ServerSocket listen(int port) throws Exception {
+        return new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+    }
+
+    private static ReplicaReachability.Target on(String node, ServerSocket s) {
+        return new ReplicaReachability.Target(URI.create("http://127.0.0.1:" + s.getLocalPort() + "/"), node);
+    }
+
     @Test
-    void aReplicaThatStopsAcceptingIsUnreachableUntilItAcceptsAgain() throws Exception {
-        AtomicInteger changes = new AtomicInteger();
-        ServerSocket listening = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        int port = listening.getLocalPort();
+    void aNodeIsLostWhenNoneOfItsReplicasAcceptsAndBackWhenOneDoes() throws Exception {
+        List<String> changes = new CopyOnWriteArrayList<>();
+        ServerSocket a = listen(0);
+        ServerSocket b = listen(0);
+        ServerSocket elsewhere = listen(0);
         try (ReplicaReachability reach = new ReplicaReachability(Duration.ofMillis(20), Duration.ofMillis(200), 2,
-                id -> changes.incrementAndGet())) {
-            reach.watchOnly(Map.of("t1", URI.create("http://127.0.0.1:" + port + "/")));
+                changes::add)) {
+            reach.watchOnly(Map.of("a", on("n1", a), "b", on("n1", b), "c", on("n2", elsewhere)));
             Thread.sleep(200);
-            assertEquals(Set.of(), reach.unreachable(), "a listening replica is reachable");
-            assertEquals(0, changes.get());
+            assertEquals(Set.of(), reach.unreachable(), "every node accepts");
 
-            listening.close();
-            await("the closed port is unreachable", () -> reach.unreachable().contains("t1"));
-            assertEquals(1, changes.get());
+            int portA = a.getLocalPort();
+            a.close();
+            Thread.sleep(300);
+            assertEquals(Set.of(), reach.unreachable(), "a dead sentinel alone: b still accepts on n1");
 
-            try (ServerSocket again = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
-                await("the port listening again is reachable", () -> reach.unreachable().isEmpty());
-                assertEquals(2, changes.get());
+            b.close();
+            await("n1 lost", () -> reach.unreachable().equals(Set.of("a", "b")));
+            await("the loss reported", () -> changes.size() == 1);
+            assertEquals(List.of("n1"), changes);
+
+            try (ServerSocket again = listen(portA)) {
+                await("n1 back", () -> reach.unreachable().isEmpty());
+                await("the return reported", () -> changes.size() == 2);
+                assertEquals(List.of("n1", "n1"), changes);
             }
         } finally {
-            listening.close();
+            a.close();
+            b.close();
+            elsewhere.close();
         }
     }
 
     @Test
-    void forgottenReplicasAreNeitherWatchedNorReported() throws Exception {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
+    void forgottenNodesAreNeitherWatchedNorReported() throws Exception {
+        ServerSocket closed = listen(0);
+        ReplicaReachability.Target gone = on("n1", closed);
+        closed.close();
         try (ReplicaReachability reach = new ReplicaReachability(Duration.ofMillis(20), Duration.ofMillis(200), 1,
-                id -> { })) {
-            reach.watchOnly(Map.of("gone", URI.create("http://127.0.0.1:" + closed + "/")));
-            await("a closed port is unreachable", () -> reach.unreachable().contains("gone"));
+                node -> { })) {
+            reach.watchOnly(Map.of("gone", gone));
+            await("a node with nothing accepting is lost", () -> reach.unreachable().contains("gone"));
             reach.watchOnly(Map.of());
             assertEquals(Set.of(), reach.unreachable());
         }

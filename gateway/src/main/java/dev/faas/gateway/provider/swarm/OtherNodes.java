@@ -3,7 +3,6 @@ package dev.faas.gateway.provider.swarm;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.faas.gateway.replica.ReplicaReachability;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -15,15 +14,19 @@ import java.util.TreeMap;
  * <ul>
  *   <li>Container events come from this node's daemon only, so another node's task that starts, turns healthy or
  *   dies is seen only in {@code /tasks}: while there are other nodes, the tasks are read every
- *   {@value #TASK_POLL_MS} ms and the registry rebuilt when they changed.</li>
+ *   {@value #TASK_POLL_MS} ms while they change (every 500 ms once calm) and the registry rebuilt when they
+ *   changed.</li>
  *   <li>A node that dies keeps its tasks "running" until Swarm marks it down (10-15 s with the default heartbeat):
- *   its replicas are connected to every {@value #REACH_INTERVAL_MS} ms ({@link ReplicaReachability}) and taken out
- *   of routing after two failed connects, and every task of a node Swarm has marked down is left out.</li>
+ *   one replica of each other node is connected to every {@value #REACH_INTERVAL_MS} ms ({@link
+ *   ReplicaReachability}), and a node none of whose replicas accepts is taken out of routing; every task of a node
+ *   Swarm has marked down is left out too.</li>
  * </ul>
  * On one node none of this runs: the events say everything.
  */
 final class OtherNodes implements AutoCloseable {
     static final long TASK_POLL_MS = 250;
+    /** After this long without a task change, the tasks are read every other poll only (every 500 ms). */
+    private static final long CALM_AFTER_NS = 5_000_000_000L;
     static final long REACH_INTERVAL_MS = 200;
 
     private final DockerApi docker;
@@ -32,6 +35,8 @@ final class OtherNodes implements AutoCloseable {
     private volatile Set<String> lost = Set.of();
     private volatile int count = 1;
     private String fingerprint = "";
+    private long lastChange = System.nanoTime();
+    private boolean skipped;
 
     /** @param changed told when a replica became unreachable or reachable again */
     OtherNodes(DockerApi docker, Runnable changed) {
@@ -63,9 +68,21 @@ final class OtherNodes implements AutoCloseable {
         return SwarmState.without(tasks, reachability.unreachable(), lost);
     }
 
-    /** Watches exactly these replicas on other nodes (task id → watchdog address). */
-    void watch(Map<String, URI> elsewhere) {
+    /** Watches exactly these replicas on other nodes (task id → watchdog address and node). */
+    void watch(Map<String, ReplicaReachability.Target> elsewhere) {
         reachability.watchOnly(elsewhere);
+    }
+
+    /**
+     * Whether this poll should read the tasks: every poll while tasks change, every other one once they have been
+     * calm for a while. Called from the sync thread only.
+     */
+    boolean due() {
+        if (System.nanoTime() - lastChange < CALM_AFTER_NS) {
+            return true;
+        }
+        skipped = !skipped;
+        return !skipped;
     }
 
     /**
@@ -78,6 +95,9 @@ final class OtherNodes implements AutoCloseable {
         String now = versions.toString();
         boolean changed = !now.equals(fingerprint);
         fingerprint = now;
+        if (changed) {
+            lastChange = System.nanoTime();
+        }
         return changed;
     }
 

@@ -115,7 +115,7 @@ public final class SwarmProvider implements FunctionProvider {
 
     /** On a swarm of several nodes: a re-read as soon as any task changed (see {@link OtherNodes}). */
     private void pollOtherNodes() {
-        if (!others.many() || served == null) {
+        if (!others.many() || served == null || !others.due()) {
             return;
         }
         try {

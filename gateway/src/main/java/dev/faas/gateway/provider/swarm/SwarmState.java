@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.faas.gateway.provider.Function;
 import dev.faas.gateway.provider.Replica;
 import dev.faas.gateway.provider.StartFailure;
+import dev.faas.gateway.replica.ReplicaReachability;
 import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -111,9 +112,9 @@ final class SwarmState {
      * containers send this node no events, and whose loss only a connection can reveal quickly. Starting tasks are
      * left to {@link StartingReplicas}: they refuse connections until their watchdog listens.
      */
-    Map<String, URI> elsewhere(JsonNode tasks, String ownNode, Set<String> functionIds,
-                               FunctionsNetwork.Resolved network) {
-        Map<String, URI> result = new HashMap<>();
+    Map<String, ReplicaReachability.Target> elsewhere(JsonNode tasks, String ownNode, Set<String> functionIds,
+                                                      FunctionsNetwork.Resolved network) {
+        Map<String, ReplicaReachability.Target> result = new HashMap<>();
         for (JsonNode task : tasks) {
             String state = task.path("Status").path("State").asText();
             if (functionIds.contains(task.path("ServiceID").asText())
@@ -121,7 +122,8 @@ final class SwarmState {
                     && !task.path("NodeID").asText().equals(ownNode)) {
                 URI address = address(task, network);
                 if (address != null) {
-                    result.put(task.path("ID").asText(), address);
+                    result.put(task.path("ID").asText(),
+                            new ReplicaReachability.Target(address, task.path("NodeID").asText()));
                 }
             }
         }

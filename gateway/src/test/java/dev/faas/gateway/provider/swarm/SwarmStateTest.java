@@ -96,7 +96,8 @@ class SwarmStateTest {
                 + "," + taskOn("t2", "s1", "running", "worker", "10.231.1.6")
                 + "," + taskOn("t3", "s1", "starting", "worker", "10.231.1.7")
                 + "," + taskOn("t4", "gateway", "running", "worker", "10.231.1.8") + "]");
-        assertEquals(java.util.Map.of("t2", URI.create("http://10.231.1.6:8080/")),
+        assertEquals(java.util.Map.of("t2", new dev.faas.gateway.replica.ReplicaReachability.Target(
+                URI.create("http://10.231.1.6:8080/"), "worker")),
                 state.elsewhere(tasks, "manager", Set.of("s1"), NET));
     }
 
