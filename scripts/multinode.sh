@@ -17,7 +17,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PREFIX=${MULTINODE_PREFIX:-faasnode}
-IMAGE=faas/multinode-node:latest
+# Tagged by this script's content: a node image made by an older version (another entrypoint) is never reused.
+IMAGE=faas/multinode-node:$(sha256sum scripts/multinode.sh | cut -c1-12)
 NET=$PREFIX-net
 SUBNET=${MULTINODE_SUBNET:-172.29.232.0/24}
 BASE=${SUBNET%.*}
@@ -163,7 +164,7 @@ down() {
   done
   docker network rm "$NET" >/dev/null 2>&1 || true
   rm -rf "$SOCKETS"
-  docker image rm "$IMAGE" >/dev/null 2>&1 || true
+  docker image ls -q faas/multinode-node | sort -u | xargs -r docker image rm -f >/dev/null 2>&1 || true
   ip route del blackhole "$POOL" 2>/dev/null || true
   ip route del blackhole "$LOCAL_POOL" 2>/dev/null || true
   say "removed"

@@ -97,7 +97,7 @@ if [ -z "${FUNCTIONS_TAG:-}" ] && [ "${FUNCTIONS_REPO:-faas}" = faas ]; then
   for f in "${FUNCTIONS[@]}"; do docker tag "faas/$f" "faas/$f:$FUNCTIONS_TAG"; done
   PUSH_FUNCTIONS=true
 fi
-CONFIG_VERSION=$(cat prometheus/*.yml prometheus/grafana/*/*.* prometheus/grafana/*/*/*.* images/registry/registry-door 2>/dev/null \
+CONFIG_VERSION=$({ cat prometheus/*.yml prometheus/grafana/*/*.* prometheus/grafana/*/*/*.* images/registry/registry-door 2>/dev/null || true; } \
   | sha256sum | cut -c1-12)
 export FAAS_STACK=$STACK GATEWAY_PORT PROMETHEUS_PORT REGISTRY_PORT FUNCTIONS_TAG CONFIG_VERSION
 

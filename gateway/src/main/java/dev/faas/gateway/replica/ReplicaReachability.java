@@ -8,6 +8,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -30,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * with the nodes, not the replicas. After {@code misses} failed connects in a row (none within
  * {@code connectTimeout}) the node's other replicas are tried once: if one accepts, it becomes the sentinel (the old
  * one's container died: Swarm's task list says so soon) and the node stays; if none does, the node is lost and every
- * replica on it unreachable. A lost node's replicas are all tried on every interval; the first that accepts brings
- * the node back. Each change is reported to {@code changed} with the node's id.
+ * replica on it unreachable. A lost node's replicas are tried on every interval; the first that accepts brings
+ * the node back (three of them a check, a different three each time). Each change is reported to {@code changed} with the node's id.
  * <p>
  * A connect, not an HTTP call: it costs the watchdog an accept and a close, and it is what a call needs first.
  * A process that is frozen behind a live kernel still accepts: that is a slow replica, not a lost node.
@@ -118,6 +119,7 @@ public final class ReplicaReachability implements AutoCloseable {
         private volatile boolean lost;
         private String sentinel;
         private int failures;
+        private int rotation;
 
         Node(String id) {
             this.id = id;
@@ -167,10 +169,17 @@ public final class ReplicaReachability implements AutoCloseable {
             }
         }
 
-        /** The first of at most three other replicas that accepts: a dead node costs three timeouts a check. */
+        /**
+         * The first of three other replicas that accepts, a different three each time (a dead node costs three
+         * timeouts a check, and replicas listed but gone cannot hide the live ones for long).
+         */
         private String firstAccepting(Map<String, URI> replicas, String except) {
-            for (Map.Entry<String, URI> r : replicas.entrySet().stream()
-                    .filter(e -> !e.getKey().equals(except)).limit(3).toList()) {
+            List<Map.Entry<String, URI>> others = replicas.entrySet().stream()
+                    .filter(e -> !e.getKey().equals(except)).toList();
+            int from = others.isEmpty() ? 0 : Math.floorMod(rotation, others.size());
+            rotation += 3;
+            for (int i = 0; i < Math.min(3, others.size()); i++) {
+                Map.Entry<String, URI> r = others.get((from + i) % others.size());
                 if (accepts(r.getValue())) {
                     return r.getKey();
                 }

@@ -49,10 +49,10 @@ final class OtherNodes implements AutoCloseable {
     void read() throws IOException {
         JsonNode nodes = docker.get("/nodes", "{}");
         count = nodes.size();
-        lost = SwarmState.lostNodes(nodes);
         if (ownNode.isEmpty() && count > 1) {
             ownNode = docker.get("/info", "{}").path("Swarm").path("NodeID").asText("");
         }
+        lost = SwarmState.lostNodes(nodes, ownNode);
     }
 
     boolean many() {
@@ -86,19 +86,26 @@ final class OtherNodes implements AutoCloseable {
     }
 
     /**
-     * True when {@code tasks} differ from what this was last shown (a task came, went, or changed state: Swarm
-     * bumps a task's version on every change). Called from the sync thread only.
+     * True when {@code tasks} differ from the ones the registry was last built from ({@link #built}): a task came,
+     * went, or changed state (Swarm bumps a task's version on every change). Called from the sync thread only.
      */
     boolean changed(JsonNode tasks) {
-        Map<String, String> versions = new TreeMap<>();
-        tasks.forEach(t -> versions.put(t.path("ID").asText(), t.path("Version").path("Index").asText()));
-        String now = versions.toString();
-        boolean changed = !now.equals(fingerprint);
-        fingerprint = now;
-        if (changed) {
+        return !fingerprint(tasks).equals(fingerprint);
+    }
+
+    /** The registry was built from {@code tasks}: only a re-read that worked settles a change. Sync thread only. */
+    void built(JsonNode tasks) {
+        String now = fingerprint(tasks);
+        if (!now.equals(fingerprint)) {
+            fingerprint = now;
             lastChange = System.nanoTime();
         }
-        return changed;
+    }
+
+    private static String fingerprint(JsonNode tasks) {
+        Map<String, String> versions = new TreeMap<>();
+        tasks.forEach(t -> versions.put(t.path("ID").asText(), t.path("Version").path("Index").asText()));
+        return versions.toString();
     }
 
     @Override

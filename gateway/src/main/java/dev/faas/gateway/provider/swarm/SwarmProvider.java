@@ -134,10 +134,10 @@ public final class SwarmProvider implements FunctionProvider {
             JsonNode services = docker.get("/services", "{\"label\":[\"function=true\"]}");
             others.read();
             JsonNode all = docker.get("/tasks", "{\"desired-state\":[\"running\"]}");
-            others.changed(all);
             JsonNode tasks = others.routable(all);
             Set<String> dead = deadContainers();
             registry.replaceAll(state.functions(services, tasks, dead, net, starts, failures));
+            others.built(all);
             watchOtherNodes(all, net);
             Set<String> live = new HashSet<>();
             all.forEach(t -> live.add(t.path("ID").asText()));

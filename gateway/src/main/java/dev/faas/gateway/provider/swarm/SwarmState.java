@@ -144,13 +144,18 @@ final class SwarmState {
         return kept;
     }
 
-    /** The nodes whose tasks cannot be running whatever the tasks say: Swarm has marked them down or unknown. */
-    static Set<String> lostNodes(JsonNode nodes) {
+    /**
+     * The nodes whose tasks cannot be running whatever the tasks say: Swarm has marked them down or disconnected.
+     * Not "unknown": a manager that just became leader calls every node that until its agent registers again, while
+     * their containers serve on. Never {@code ownNode}: if the gateway runs, so does its node.
+     */
+    static Set<String> lostNodes(JsonNode nodes, String ownNode) {
         Set<String> lost = new HashSet<>();
         for (JsonNode node : nodes) {
             String state = node.path("Status").path("State").asText("ready");
-            if (!"ready".equals(state)) {
-                lost.add(node.path("ID").asText());
+            String id = node.path("ID").asText();
+            if (("down".equals(state) || "disconnected".equals(state)) && !id.equals(ownNode)) {
+                lost.add(id);
             }
         }
         return lost;

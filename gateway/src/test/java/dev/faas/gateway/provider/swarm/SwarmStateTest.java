@@ -107,9 +107,10 @@ class SwarmStateTest {
                 + "," + taskOn("t2", "s1", "running", "n2", "10.231.1.6")
                 + "," + taskOn("t3", "s1", "running", "n3", "10.231.1.7") + "]");
         JsonNode nodes = json("[{'ID':'n1','Status':{'State':'ready'}},{'ID':'n2','Status':{'State':'down'}},"
-                + "{'ID':'n3','Status':{'State':'ready'}}]");
-        Set<String> lost = SwarmState.lostNodes(nodes);
-        assertEquals(Set.of("n2"), lost);
+                + "{'ID':'n3','Status':{'State':'ready'}},{'ID':'n4','Status':{'State':'unknown'}},"
+                + "{'ID':'n5','Status':{'State':'disconnected'}},{'ID':'own','Status':{'State':'down'}}]");
+        Set<String> lost = SwarmState.lostNodes(nodes, "own");
+        assertEquals(Set.of("n2", "n5"), lost, "not unknown (a new leader's view for a while), never the own node");
         JsonNode kept = SwarmState.without(tasks, Set.of("t3"), lost);
         assertEquals(1, kept.size());
         assertEquals("t1", kept.get(0).path("ID").asText());
