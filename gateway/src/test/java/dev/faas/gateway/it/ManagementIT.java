@@ -455,7 +455,7 @@ class ManagementIT extends SecuredGateway {
             assertEquals(200, status(gw.api("DELETE", "/system/functions", "{\"functionName\": \"" + fn + "\"}")));
         } finally {
             Cli.quietly("docker", "service", "rm", fn);
-            Cli.quietly("docker", "rm", "-f", registry);
+            Cli.quietly("docker", "rm", "-f", "-v", registry); // -v: the image declares a volume
             Cli.quietly("docker", "rmi", image);
             // The pulled pin: removing the reference only (faas/watchdog keeps the image).
             for (String pin : Cli.quietly("docker", "image", "ls", "--digests", "--format",
