@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Shared by images/prometheus/prepare.sh and images/alertmanager/prepare.sh (sourced, not run):
+# Shared by the images/*/prepare.sh scripts (sourced, not run; they set $here to their own directory):
 # puts binaries from a Debian package, and every library they link against, into a Docker build context.
 # Debian's Prometheus and AlertManager are Go programs that need only libc, so they run on the scratch base.
 
@@ -31,4 +31,32 @@ copy_binary() {
     mkdir -p "$ctx/libs$(dirname "$lib")"
     cp -L "$lib" "$ctx/libs$lib"
   done
+}
+
+# deb_file <package> <file> <dest>: copies <file> (a path inside the package) to <dest>, from the package's .deb
+# (apt-get download, kept in .build/debs), for packages whose installing would start a service on this machine.
+deb_file() {
+  local pkg=$1 file=$2 dest=$3 cache=$here/../../.build/debs version arch deb tmp
+  version=$(apt-cache show --no-all-versions "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | head -1)
+  if [ -z "$version" ] && [ "$(id -u)" = 0 ]; then
+    apt-get update -qq >/dev/null 2>&1 || true
+    version=$(apt-cache show --no-all-versions "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | head -1)
+  fi
+  [ -n "$version" ] || die "apt knows no package $pkg (run 'apt-get update' as root), or install it: apt-get install --no-install-recommends $pkg"
+  arch=$(dpkg --print-architecture)
+  mkdir -p "$cache"
+  deb=$cache/${pkg}_${version/:/%3a}_$arch.deb
+  if [ ! -s "$deb" ]; then
+    say "downloading $pkg $version with apt-get (not installed: only its $file is used)"
+    # As root, apt's download sandbox user cannot write to the cache directory: download as root.
+    (cd "$cache" && apt-get download -qq -o APT::Sandbox::User="$(id -un)" "$pkg=$version" >/dev/null) \
+      || die "apt-get could not download $pkg $version"
+    [ -s "$deb" ] || die "apt-get downloaded $pkg but $deb is not there"
+  fi
+  tmp=$(mktemp -d)
+  dpkg-deb -x "$deb" "$tmp" || { rm -rf "$tmp"; die "dpkg-deb could not unpack $deb"; }
+  [ -f "$tmp$file" ] || { rm -rf "$tmp"; die "$deb has no $file"; }
+  mkdir -p "$(dirname "$dest")"
+  cp "$tmp$file" "$dest"
+  rm -rf "$tmp"
 }

@@ -12,33 +12,6 @@ ctx=${1:?usage: prepare.sh <context-dir>}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../debian-binaries.sh"
 
-# deb_file <package> <file> <dest>: copies <file> (a path inside the package) to <dest>, from the package's .deb.
-deb_file() {
-  local pkg=$1 file=$2 dest=$3 cache=$here/../../.build/debs version arch deb tmp
-  version=$(apt-cache show --no-all-versions "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | head -1)
-  if [ -z "$version" ] && [ "$(id -u)" = 0 ]; then
-    apt-get update -qq >/dev/null 2>&1 || true
-    version=$(apt-cache show --no-all-versions "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | head -1)
-  fi
-  [ -n "$version" ] || die "apt knows no package $pkg (run 'apt-get update' as root), or install it: apt-get install --no-install-recommends $pkg"
-  arch=$(dpkg --print-architecture)
-  mkdir -p "$cache"
-  deb=$cache/${pkg}_${version/:/%3a}_$arch.deb
-  if [ ! -s "$deb" ]; then
-    say "downloading $pkg $version with apt-get (not installed: only its $file is used)"
-    # As root, apt's download sandbox user cannot write to the cache directory: download as root.
-    (cd "$cache" && apt-get download -qq -o APT::Sandbox::User="$(id -un)" "$pkg=$version" >/dev/null) \
-      || die "apt-get could not download $pkg $version"
-    [ -s "$deb" ] || die "apt-get downloaded $pkg but $deb is not there"
-  fi
-  tmp=$(mktemp -d)
-  dpkg-deb -x "$deb" "$tmp" || { rm -rf "$tmp"; die "dpkg-deb could not unpack $deb"; }
-  [ -f "$tmp$file" ] || { rm -rf "$tmp"; die "$deb has no $file"; }
-  mkdir -p "$(dirname "$dest")"
-  cp "$tmp$file" "$dest"
-  rm -rf "$tmp"
-}
-
 registry=/usr/bin/docker-registry
 if [ ! -x "$registry" ]; then
   registry=$ctx/.docker-registry
