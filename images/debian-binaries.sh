@@ -60,3 +60,15 @@ deb_file() {
   cp "$tmp$file" "$dest"
   rm -rf "$tmp"
 }
+
+# copy_packaged_binary <ctx> <package> <file> <name>: copy_binary of <file> as installed, else from the package's
+# .deb (deb_file), without installing it.
+copy_packaged_binary() {
+  local ctx=$1 pkg=$2 file=$3 name=$4 src=$3
+  if [ ! -x "$src" ]; then
+    src=$ctx/.$name.deb-binary
+    deb_file "$pkg" "$file" "$src"
+  fi
+  copy_binary "$ctx" "$src" "$name"
+  rm -f "$ctx/.$name.deb-binary"
+}

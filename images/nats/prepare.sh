@@ -10,13 +10,7 @@ ctx=${1:?usage: prepare.sh <context-dir>}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../debian-binaries.sh"
 
-server=/usr/sbin/nats-server
-if [ ! -x "$server" ]; then
-  server=$ctx/.nats-server
-  deb_file nats-server /usr/sbin/nats-server "$server"
-fi
-copy_binary "$ctx" "$server" nats-server
-rm -f "$ctx/.nats-server"
+copy_packaged_binary "$ctx" nats-server /usr/sbin/nats-server nats-server
 mkdir -p "$ctx/rootfs/etc/nats" "$ctx/rootfs/data"
 cp "$here/nats.conf" "$ctx/rootfs/etc/nats/nats.conf"
 say "context ready: $ctx ($("$ctx/rootfs/bin/nats-server" --version 2>&1 | head -1))"

@@ -12,13 +12,7 @@ ctx=${1:?usage: prepare.sh <context-dir>}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../debian-binaries.sh"
 
-registry=/usr/bin/docker-registry
-if [ ! -x "$registry" ]; then
-  registry=$ctx/.docker-registry
-  deb_file docker-registry /usr/bin/docker-registry "$registry"
-fi
-copy_binary "$ctx" "$registry" registry
-rm -f "$ctx/.docker-registry"
+copy_packaged_binary "$ctx" docker-registry /usr/bin/docker-registry registry
 
 ensure_package socat /usr/bin/socat
 copy_binary "$ctx" /usr/bin/socat socat

@@ -47,6 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class SwarmProvider implements FunctionProvider {
     private static final Logger LOG = LoggerFactory.getLogger(SwarmProvider.class);
     private static final long CONVERGE_POLL_MS = 200;
+    private static final String RUNNING_TASKS = "{\"desired-state\":[\"running\"]}";
     private static final long CONVERGE_LIMIT_NS = TimeUnit.MINUTES.toNanos(1);
     private static final long DEAD_MEMORY_NS = TimeUnit.MINUTES.toNanos(1);
 
@@ -119,8 +120,9 @@ public final class SwarmProvider implements FunctionProvider {
             return;
         }
         try {
-            if (others.changed(docker.get("/tasks", "{\"desired-state\":[\"running\"]}"))) {
-                resyncAll();
+            JsonNode tasks = docker.get("/tasks", RUNNING_TASKS);
+            if (others.changed(tasks)) {
+                resyncAll(tasks);
             }
         } catch (IOException | RuntimeException e) {
             unreachable(e);
@@ -128,15 +130,20 @@ public final class SwarmProvider implements FunctionProvider {
     }
 
     private void resyncAll() {
+        resyncAll(null);
+    }
+
+    /** A full re-read; {@code tasks}: the running tasks when just read, else null. */
+    private void resyncAll(JsonNode tasks) {
         try {
             FunctionsNetwork.Resolved net = network.resolve();
             served = net;
             JsonNode services = docker.get("/services", "{\"label\":[\"function=true\"]}");
             others.read();
-            JsonNode all = docker.get("/tasks", "{\"desired-state\":[\"running\"]}");
-            JsonNode tasks = others.routable(all);
+            JsonNode all = tasks != null ? tasks : docker.get("/tasks", RUNNING_TASKS);
+            JsonNode routable = others.routable(all);
             Set<String> dead = deadContainers();
-            registry.replaceAll(state.functions(services, tasks, dead, net, starts, failures));
+            registry.replaceAll(state.functions(services, routable, dead, net, starts, failures));
             others.built(all);
             watchOtherNodes(all, net);
             Set<String> live = new HashSet<>();
@@ -144,7 +151,7 @@ public final class SwarmProvider implements FunctionProvider {
             starts.retainOnly(live);
             starting.retainOnly(live);
             failures.keySet().retainAll(registry.all().stream().map(Function::id).toList());
-            probeStarting(tasks, dead, net);
+            probeStarting(routable, dead, net);
             reachable(Instant.now());
         } catch (ManagementException e) {
             if (e.reason() == ManagementException.Reason.UNAVAILABLE) {
