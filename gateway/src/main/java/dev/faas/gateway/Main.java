@@ -2,6 +2,15 @@ package dev.faas.gateway;
 
 import dev.faas.common.DaemonThreads;
 import dev.faas.gateway.api.AlertHandler;
+import dev.faas.gateway.api.QueueHandler;
+import dev.faas.gateway.async.AsyncCallHandler;
+import dev.faas.gateway.config.QueueConfig;
+import dev.faas.gateway.metrics.AsyncMetrics;
+import dev.faas.gateway.provider.nats.JetStreamQueue;
+import dev.faas.gateway.queue.CallQueue;
+import dev.faas.gateway.queue.CallbackUrls;
+import dev.faas.gateway.queue.QueueOff;
+import dev.faas.gateway.queue.QueueWorker;
 import dev.faas.gateway.api.BodyLimit;
 import dev.faas.gateway.api.FunctionsHandler;
 import dev.faas.gateway.api.HealthHandler;
@@ -43,7 +52,9 @@ import io.undertow.server.HttpHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -82,6 +93,13 @@ public final class Main {
             return;
         }
 
+        // Queued calls: stored in NATS, run by a worker in this process through the same route as sync calls.
+        QueueConfig queueConfig = config.queue();
+        ExecutorService asyncWork = Executors.newCachedThreadPool(DaemonThreads.named("async-"));
+        ScheduledExecutorService queueTimer = Executors.newScheduledThreadPool(2, DaemonThreads.named("queue-timer-"));
+        CallQueue queue = queueConfig.enabled() ? new JetStreamQueue(queueConfig, asyncWork, queueTimer) : new QueueOff();
+        QueueHandler queueView = new QueueHandler(queue, queueConfig);
+
         FunctionProvider provider;
         FunctionManager manager;
         Routes.Management management;
@@ -95,14 +113,15 @@ public final class Main {
             }
             NoManagement none = new NoManagement();
             manager = none;
-            management = management(none, none, none, metrics, namespace, config.maxReplicas());
+            management = management(none, none, none, metrics, namespace, config.maxReplicas(), queueView);
         } else {
             DockerApi docker = new DockerApi(config.dockerTimeout());
             SwarmProvider swarmProvider = new SwarmProvider(docker, config);
             provider = swarmProvider;
             SwarmManager swarm = new SwarmManager(docker, config, swarmProvider::refreshNow);
             manager = swarm;
-            management = management(swarm, swarm.secrets(), swarm.logs(), metrics, namespace, config.maxReplicas());
+            management = management(swarm, swarm.secrets(), swarm.logs(), metrics, namespace, config.maxReplicas(),
+                    queueView);
         }
 
         // Lifecycle work off the request path: scale calls (they wait on Docker), hold timeouts, the idle check.
@@ -123,23 +142,36 @@ public final class Main {
         timer.scheduleWithFixedDelay(idle::check, 1, 1, TimeUnit.SECONDS);
 
         FunctionProxy proxy = new FunctionProxy(registry, balancers, metrics, config, coldStarts);
+        AsyncMetrics asyncMetrics = new AsyncMetrics(meters);
+        CallbackUrls callbackUrls = new CallbackUrls(queueConfig.callbackAllow(),
+                config.ownContainer().isEmpty() ? List.of() : List.of(config.ownContainer()), CallbackUrls::systemResolver);
+        FunctionRouter router = new FunctionRouter(proxy, config);
         Routes.Handlers handlers = new Routes.Handlers(
-                new FunctionRouter(proxy, config),
+                router,
+                new AsyncCallHandler(proxy::find, queue, callbackUrls, asyncMetrics, Clock.systemUTC(),
+                        queueConfig.maxBody()),
                 new HealthHandler(provider),
                 new MetricsHandler(meters),
                 new SystemInfoHandler(provider, build),
                 management,
                 BasicAuthHandler.guard(credentials));
 
-        Undertow server = server(config, "0.0.0.0", Routes.of(handlers));
+        // The queue worker's own door to the function route: only this process reaches 127.0.0.1 of its container.
+        HttpHandler loopback = StrictFraming.guard(BodyLimit.guard("async_max_body",
+                Math.max(config.maxBody(), queueConfig.maxBody()), router));
+        Undertow server = server(config, "0.0.0.0", Routes.of(handlers), loopback);
         provider.start(registry);
         server.start();
+        QueueWorker worker = QueuedCalls.start(config, queue, server, registry, asyncMetrics, callbackUrls, asyncWork,
+                queueTimer);
         LOG.info("event=started port={} provider={} network={} basic_auth={} version={} sha={}",
                 config.port(), config.provider(), config.functionsNetwork(), config.basicAuth(), build.version(),
                 build.sha());
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            QueuedCalls.drain(queue, worker);
             server.stop();
+            queue.close();
             provider.close();
             LOG.info("event=stopped");
         }, "shutdown"));
@@ -152,7 +184,16 @@ public final class Main {
      * /system), and it closes chunked bodies without a 413 anyway. {@link BodyLimit} applies max_body instead.
      */
     public static Undertow server(GatewayConfig config, String host, HttpHandler handler) {
-        return Undertow.builder()
+        return server(config, host, handler, null);
+    }
+
+    /** The same, plus a listener on 127.0.0.1 at a port of the system's choosing for {@code loopback}, if not null. */
+    public static Undertow server(GatewayConfig config, String host, HttpHandler handler, HttpHandler loopback) {
+        Undertow.Builder builder = Undertow.builder();
+        if (loopback != null) {
+            builder.addHttpListener(0, "127.0.0.1", loopback);
+        }
+        return builder
                 .addHttpListener(config.port(), host)
                 .setIoThreads(config.ioThreads())
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 0L)
@@ -164,8 +205,15 @@ public final class Main {
                 .setSocketOption(Options.CONNECTION_LOW_WATER, Math.max(1, config.maxConnections() * 9 / 10))
                 .setSocketOption(Options.READ_TIMEOUT, millis(config.readTimeout()))
                 .setSocketOption(Options.WRITE_TIMEOUT, millis(config.writeTimeout()))
-                .setHandler(StrictFraming.guard(BodyLimit.guard(config.maxBody(), handler)))
+                .setHandler(StrictFraming.guard(bodyLimits(config, handler)))
                 .build();
+    }
+
+    /** max_body for everything but queued calls, which have async_max_body. */
+    private static HttpHandler bodyLimits(GatewayConfig config, HttpHandler handler) {
+        HttpHandler sync = BodyLimit.guard(config.maxBody(), handler);
+        HttpHandler async = BodyLimit.guard("async_max_body", config.queue().maxBody(), handler);
+        return exchange -> (exchange.getRequestPath().startsWith(Routes.ASYNC) ? async : sync).handleRequest(exchange);
     }
 
     private static int millis(java.time.Duration d) {
@@ -173,11 +221,12 @@ public final class Main {
     }
 
     private static Routes.Management management(FunctionManager functions, SecretStore secrets, LogSource logs,
-                                                FunctionMetrics metrics, Namespace namespace, int maxReplicas) {
+                                                FunctionMetrics metrics, Namespace namespace, int maxReplicas,
+                                                HttpHandler queue) {
         return new Routes.Management(new FunctionsHandler(functions, metrics, namespace, maxReplicas),
                 new ScaleHandler(functions, namespace, maxReplicas), new SecretsHandler(secrets, namespace),
                 new LogsHandler(logs, namespace), new AlertHandler(functions, maxReplicas),
-                new NamespacesHandler(namespace));
+                new NamespacesHandler(namespace), queue);
     }
 
     /** A setting the gateway cannot run with: one log line, exit status 2. */

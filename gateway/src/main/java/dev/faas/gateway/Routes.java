@@ -14,15 +14,19 @@ import java.util.function.UnaryOperator;
 /**
  * Every route of the gateway, in one place. /system routes are matched by method and exact template; anything else
  * falls through to the function router (/function/&lt;name&gt;[/...], and / with X-Function or an Alexa body),
- * which answers 404 for the rest. Every /system route sits behind {@code protect}; /function/*, /healthz and
- * /metrics stay open.
+ * which answers 404 for the rest; /async-function[/...] goes to the queued calls' handler. Every /system route sits
+ * behind {@code protect}; /function/*, /async-function/*, /healthz and /metrics stay open (as in OpenFaaS).
  */
 public final class Routes {
+    /** Queued calls: /async-function/&lt;name&gt;[/...], or /async-function with X-Function (their own body limit). */
+    public static final String ASYNC = "/async-function";
+
     private Routes() {}
 
     /** The handlers behind the routes; new /system handlers are added here and wired in {@link Main}. */
     public record Handlers(
             HttpHandler functions,
+            HttpHandler async,
             HttpHandler health,
             HttpHandler metrics,
             HttpHandler systemInfo,
@@ -36,7 +40,8 @@ public final class Routes {
             SecretsHandler secrets,
             LogsHandler logs,
             AlertHandler alert,
-            HttpHandler namespaces) {}
+            HttpHandler namespaces,
+            HttpHandler queue) {}
 
     public static HttpHandler of(Handlers h) {
         RoutingHandler routes = new RoutingHandler(false)
@@ -58,13 +63,17 @@ public final class Routes {
                 .delete("/system/secrets", p.apply(m.secrets().delete()))
                 .get("/system/logs", p.apply(m.logs().logs()))
                 .get("/system/namespaces", p.apply(m.namespaces()))
+                .get("/system/queue", p.apply(m.queue()))
                 .post("/system/alert", p.apply(m.alert().alert()));
         routes.setInvalidMethodHandler(PlainText.status(405, "method not allowed on this path"));
         HttpHandler functions = h.functions();
+        HttpHandler async = h.async();
         routes.setFallbackHandler(functions);
         // Function calls skip the template matching they would fail anyway (no /system route starts so): it cost
         // about 6 % of the gateway's own CPU per call.
-        return exchange -> (exchange.getRequestPath().startsWith("/function/") ? functions : routes)
-                .handleRequest(exchange);
+        return exchange -> {
+            String path = exchange.getRequestPath();
+            (path.startsWith("/function/") ? functions : path.startsWith(ASYNC) ? async : routes).handleRequest(exchange);
+        };
     }
 }

@@ -36,10 +36,12 @@ public final class BodyLimit implements ConduitWrapper<StreamSourceConduit> {
     private static final AttachmentKey<Boolean> EXCEEDED = AttachmentKey.create(Boolean.class);
     static final long MIN_DRAIN = 1024 * 1024;
     private final long maxBody;
+    private final String setting;
     private final long drain;
 
-    private BodyLimit(long maxBody) {
+    private BodyLimit(String setting, long maxBody) {
         this.maxBody = maxBody;
+        this.setting = setting;
         this.drain = Math.max(maxBody, MIN_DRAIN);
     }
 
@@ -48,14 +50,19 @@ public final class BodyLimit implements ConduitWrapper<StreamSourceConduit> {
      * reads anything); a body without one is counted as it is read.
      */
     public static HttpHandler guard(long maxBody, HttpHandler next) {
-        BodyLimit limit = new BodyLimit(maxBody);
+        return guard("max_body", maxBody, next);
+    }
+
+    /** The same with another limit, named by the setting that sets it (in the 413's message). */
+    public static HttpHandler guard(String setting, long maxBody, HttpHandler next) {
+        BodyLimit limit = new BodyLimit(setting, maxBody);
         return exchange -> {
             long declared = exchange.getRequestContentLength();
             if (declared > maxBody) {
                 if (declared - maxBody > limit.drain || exchange.getRequestHeaders().contains(Headers.EXPECT)) {
                     exchange.setPersistent(false);
                 }
-                PlainText.tooLarge(exchange, maxBody); // Undertow drops the rest of the body of a persistent exchange
+                PlainText.tooLarge(exchange, limit.setting, maxBody); // Undertow drops the rest of the body of a persistent exchange
                 return;
             }
             if (isStreamed(exchange) && exchange.isRequestChannelAvailable()) {

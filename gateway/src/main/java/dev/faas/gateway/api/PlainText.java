@@ -16,7 +16,11 @@ public final class PlainText {
 
     /** 413; whether the connection stays is up to {@link BodyLimit} (it drops a body of reasonable size first). */
     public static void tooLarge(HttpServerExchange exchange, long maxBody) {
-        send(exchange, 413, "request body is larger than max_body (" + maxBody + " bytes)");
+        tooLarge(exchange, "max_body", maxBody);
+    }
+
+    public static void tooLarge(HttpServerExchange exchange, String setting, long max) {
+        send(exchange, 413, "request body is larger than " + setting + " (" + max + " bytes)");
     }
 
     public static HttpHandler status(int status, String message) {

@@ -57,6 +57,7 @@ import java.util.Map;
  *                          unless its com.openfaas.scale.zero-duration says otherwise ({@code scale_zero_duration}, 15m)
  * @param functionMetricsPort where every replica's watchdog serves /metrics, asked before a scale to zero
  *                          ({@code function_metrics_port}, 8081)
+ * @param queue             queued calls (/async-function): {@link QueueConfig}
  */
 public record GatewayConfig(
         int port,
@@ -88,7 +89,8 @@ public record GatewayConfig(
         Duration scaleFromZeroTimeout,
         int scaleFromZeroQueue,
         Duration scaleZeroDuration,
-        int functionMetricsPort) {
+        int functionMetricsPort,
+        QueueConfig queue) {
 
     public static GatewayConfig fromEnvironment() {
         return from(System.getenv());
@@ -129,7 +131,28 @@ public record GatewayConfig(
                 s.positiveDuration("scale_from_zero_timeout", Duration.ofSeconds(30)),
                 s.positive("scale_from_zero_queue", 1000),
                 s.positiveDuration("scale_zero_duration", Duration.ofMinutes(15)),
-                s.positive("function_metrics_port", 8081));
+                s.positive("function_metrics_port", 8081),
+                queue(s));
+    }
+
+    private static QueueConfig queue(Settings s) {
+        Duration retryFirst = s.positiveDuration("async_retry_first", Duration.ofSeconds(1));
+        return new QueueConfig(
+                s.text("nats_url", ""),
+                s.size("async_max_body", 32L * 1024 * 1024),
+                s.positive("async_max_inflight", 8),
+                s.positive("async_max_attempts", 5),
+                retryFirst,
+                atLeast(s.positiveDuration("async_retry_max", Duration.ofSeconds(30)), retryFirst),
+                s.positiveDuration("async_max_age", Duration.ofHours(1)),
+                s.positiveDuration("async_ack_wait", Duration.ofSeconds(30)),
+                s.positive("async_callback_attempts", 8),
+                s.list("async_callback_allow"),
+                s.positiveDuration("async_publish_timeout", Duration.ofSeconds(5)));
+    }
+
+    private static Duration atLeast(Duration d, Duration floor) {
+        return d.compareTo(floor) < 0 ? floor : d;
     }
 
     /** {@code d}, or the shortest of the limits that is shorter (a zero limit is no limit). */
@@ -147,6 +170,12 @@ public record GatewayConfig(
         String text(String name, String fallback) {
             String v = env.get(name);
             return v == null || v.isBlank() ? fallback : v.trim();
+        }
+
+        /** A comma-separated list, lower-cased, without blanks. */
+        java.util.List<String> list(String name) {
+            return java.util.Arrays.stream(text(name, "").split(","))
+                    .map(v -> v.trim().toLowerCase(Locale.ROOT)).filter(v -> !v.isEmpty()).toList();
         }
 
         int integer(String name, int fallback) {
@@ -213,7 +242,7 @@ public record GatewayConfig(
             }
             try {
                 return Units.bytes(v);
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | ArithmeticException e) {
                 throw new IllegalArgumentException(name + "=" + v + " is not a size (examples: 1048576, 512k, 10m)");
             }
         }

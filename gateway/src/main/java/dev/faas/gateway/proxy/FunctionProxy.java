@@ -74,7 +74,7 @@ public final class FunctionProxy implements FunctionCall {
             exchange -> PlainText.send(exchange, 503, "no ready replica of this function; try again shortly");
 
     /** The function called {@code name}, also as {@code faas-cli invoke -n} calls it: {@code <name>.<namespace>}. */
-    private Function find(String name) {
+    public Function find(String name) {
         Function f = registry.find(name);
         if (f == null && name.endsWith(namespaceSuffix)) {
             f = registry.find(name.substring(0, name.length() - namespaceSuffix.length()));
