@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Removes the stack scripts/up.sh made (FAAS_STACK, default faas): its services (the stack's registry and its doors
-# too), networks and configs, and waits until they are gone so the next scripts/up.sh starts clean. The registry's
-# volume (<stack>_registry-data, the images pushed to it) is kept, like the secrets.
+# too), networks and configs, and waits until they are gone so the next scripts/up.sh starts clean. The volumes
+# (<stack>_registry-data, the images pushed to the registry; <stack>_nats-data, the queued calls) are kept, like the
+# secrets.
 #   --purge   also remove its secrets (<stack>_basic-auth-user, <stack>_basic-auth-password), the stored password
-#             and the registry's volume; the next scripts/up.sh then makes a new password and pushes every image again
+#             and the volumes (queued calls not yet run are lost); the next scripts/up.sh then makes a new password
+#             and pushes every image again
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,20 +56,24 @@ if $purge; then
   done
   rm -f "$SECRETS_DIR/basic-auth-password"
   rmdir "$SECRETS_DIR" 2>/dev/null || true
-  # On the node of this daemon (the registry runs on a manager; with several, each one it ran on has a copy).
-  volume=${STACK}_registry-data
-  if docker volume inspect "$volume" >/dev/null 2>&1; then
-    # The registry's container may still be going away after its service: retry for a while.
+  # On the node of this daemon (the registry and NATS run on a manager; with several, each one they ran on has a copy).
+  for volume in "${STACK}_registry-data" "${STACK}_nats-data"; do
+    docker volume inspect "$volume" >/dev/null 2>&1 || continue
+    # The service's container may still be going away: retry for a while.
     for _ in $(seq 1 30); do
       docker volume rm "$volume" >/dev/null 2>&1 && break
       sleep 1
     done
     if docker volume inspect "$volume" >/dev/null 2>&1; then
-      die "the volume $volume (the registry's images) is still in use after 30s: $(docker ps -a --filter "volume=$volume" --format '{{.Names}}' | paste -sd ' ' -); remove those containers, then run this again"
+      die "the volume $volume is still in use after 30s: $(docker ps -a --filter "volume=$volume" --format '{{.Names}}' | paste -sd ' ' -); remove those containers, then run this again"
     fi
-    say "removed the volume $volume (the registry's images)"
-  fi
-elif docker volume inspect "${STACK}_registry-data" >/dev/null 2>&1; then
-  say "kept the volume ${STACK}_registry-data (the registry's images; --purge removes it)"
+    say "removed the volume $volume"
+  done
+else
+  for volume in "${STACK}_registry-data" "${STACK}_nats-data"; do
+    if docker volume inspect "$volume" >/dev/null 2>&1; then
+      say "kept the volume $volume (${volume##*_}: the registry's images, or the queued calls; --purge removes it)"
+    fi
+  done
 fi
 say "done"

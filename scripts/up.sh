@@ -15,7 +15,7 @@
 #   FAAS_UP_TIMEOUT   seconds to wait for everything to answer (180)
 #   FAAS_SKIP_BUILD   1: deploy the images already built (scripts/build-images.sh) without building again
 #   FAAS_GRAFANA      1: add Grafana (stack.grafana.yml, GRAFANA_PORT 3000); its image needs a registry
-#   PROMETHEUS_IMAGE, ALERTMANAGER_IMAGE, GATEWAY_IMAGE, FUNCTIONS_REPO, FUNCTIONS_TAG: set them to use other images
+#   PROMETHEUS_IMAGE, ALERTMANAGER_IMAGE, NATS_IMAGE, GATEWAY_IMAGE, FUNCTIONS_REPO, FUNCTIONS_TAG: set them to use other images
 #                     as they are (not pushed to the stack's registry)
 #   REGISTRY_IMAGE, REGISTRY_DOOR_IMAGE: the registry's own images (faas/registry); they cannot come from the registry,
 #                     so on several nodes every node needs them already (docker save | docker load, or upstream images)
@@ -86,6 +86,7 @@ pin() { # pin <variable> <local image>: the variable keeps a value the caller se
 pin GATEWAY_IMAGE faas/gateway
 pin PROMETHEUS_IMAGE faas/prometheus
 pin ALERTMANAGER_IMAGE faas/alertmanager
+pin NATS_IMAGE faas/nats
 # The registry's own images run before there is a registry to pull from: deployed from the local image, not pushed.
 pin REGISTRY_IMAGE faas/registry
 pin REGISTRY_DOOR_IMAGE faas/registry
@@ -246,7 +247,7 @@ to_registry() { # to_registry <variable>: pushes the local image it names, then 
   export "${var?}"
 }
 to_push=()
-for var in GATEWAY_IMAGE PROMETHEUS_IMAGE ALERTMANAGER_IMAGE; do
+for var in GATEWAY_IMAGE PROMETHEUS_IMAGE ALERTMANAGER_IMAGE NATS_IMAGE; do
   case "$PINNED" in *" $var "*) to_push+=("$var") ;; esac
 done
 if [ ${#to_push[@]} -gt 0 ] || $PUSH_FUNCTIONS; then
@@ -354,7 +355,7 @@ fi
 for c in $(docker config ls --filter "label=com.docker.stack.namespace=$STACK" --format '{{.Name}}'); do
   [[ $c == *"_$CONFIG_VERSION" ]] || docker config rm "$c" >/dev/null 2>&1 || true
 done
-in_use=" $(docker service ls --format '{{.Image}}' | tr '\n' ' ') $GATEWAY_IMAGE $PROMETHEUS_IMAGE $ALERTMANAGER_IMAGE"
+in_use=" $(docker service ls --format '{{.Image}}' | tr '\n' ' ') $GATEWAY_IMAGE $PROMETHEUS_IMAGE $ALERTMANAGER_IMAGE $NATS_IMAGE"
 in_use+=" $REGISTRY_IMAGE $REGISTRY_DOOR_IMAGE $PINNED "
 for ref in $(docker image ls --format '{{.Repository}}:{{.Tag}}' \
              | grep -E "^(faas|127\.0\.0\.1:$REGISTRY_PORT/faas)/[^:]+:up-"); do

@@ -106,7 +106,7 @@ final class BringUp implements AutoCloseable {
         }
         String left = String.join(" ", Cli.docker("service", "ls", "-q", "--filter", "label=com.docker.stack.namespace=" + stack),
                 Cli.docker("config", "ls", "-q", "--filter", "label=com.docker.stack.namespace=" + stack),
-                Cli.docker("volume", "ls", "-q", "--filter", "name=" + stack + "_registry-data"),
+                Cli.docker("volume", "ls", "-q", "--filter", "name=" + stack + "_"),
                 Cli.docker("secret", "ls", "-q", "--filter", "name=" + stack + "_")).trim();
         if (!r.ok() || !left.isEmpty()) {
             throw new AssertionError("scripts/down.sh --purge left the stack " + stack + " behind (" + left + "):\n" + r.output());
