@@ -148,7 +148,7 @@ public final class Main {
         FunctionRouter router = new FunctionRouter(proxy, config);
         Routes.Handlers handlers = new Routes.Handlers(
                 router,
-                new AsyncCallHandler(proxy::find, queue, callbackUrls, asyncMetrics, Clock.systemUTC(),
+                new AsyncCallHandler(proxy::find, () -> provider.health().lastSync() != null, queue, callbackUrls, asyncMetrics, Clock.systemUTC(),
                         queueConfig.maxBody()),
                 new HealthHandler(provider),
                 new MetricsHandler(meters),

@@ -53,10 +53,17 @@ public final class AsyncCallHandler implements HttpHandler {
     private final AsyncMetrics metrics;
     private final Clock clock;
     private final long maxBody;
+    private final java.util.function.BooleanSupplier functionsKnown;
 
-    public AsyncCallHandler(java.util.function.Function<String, Function> functions, CallQueue queue,
+    /**
+     * @param functionsKnown whether the functions were read at least once: before that an unknown name is a 503,
+     *                       not a 404 (a gateway just started does not know them yet, and the caller would give up)
+     */
+    public AsyncCallHandler(java.util.function.Function<String, Function> functions,
+                            java.util.function.BooleanSupplier functionsKnown, CallQueue queue,
                             CallbackUrls callbacks, AsyncMetrics metrics, Clock clock, long maxBody) {
         this.maxBody = maxBody;
+        this.functionsKnown = functionsKnown;
         this.functions = functions;
         this.queue = queue;
         this.callbacks = callbacks;
@@ -100,7 +107,11 @@ public final class AsyncCallHandler implements HttpHandler {
         }
         Function function = functions.apply(name);
         if (function == null) {
-            PlainText.send(exchange, 404, "function \"" + name + "\" not found");
+            if (functionsKnown.getAsBoolean()) {
+                PlainText.send(exchange, 404, "function \"" + name + "\" not found");
+            } else {
+                PlainText.send(exchange, 503, "the gateway is starting and has not read the functions yet: send it again shortly");
+            }
             return;
         }
         String callback = exchange.getRequestHeaders().getFirst(X_CALLBACK_URL);

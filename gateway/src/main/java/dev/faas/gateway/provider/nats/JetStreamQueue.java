@@ -152,14 +152,15 @@ public final class JetStreamQueue implements CallQueue {
         String object = null;
         long size = head.length;
         if (head.length > INLINE_MAX) {
-            object = NatsNames.callBody(call.id());
+            object = NatsNames.callBody(call.function(), call.id());
             size = putObject(object, new SequenceInputStream(new ByteArrayInputStream(head), body));
             head = new byte[0];
         }
         // The body's object stays if the publish is not confirmed: NATS may have stored the call all the same (a
         // confirmation that timed out); if it did not, the bucket's TTL removes the object. Message ids are per
         // function, so a callback that queues a call of another function with the same X-Call-Id is not a duplicate.
-        publish(NatsNames.subject(call.function()), call.function() + "/" + call.id(), Frames.call(call, head, object, size));
+        publish(NatsNames.subject(call.function()), NatsNames.call(call.function(), call.id()),
+                Frames.call(call, head, object, size));
         consumers.ensure(call.function());
     }
 
@@ -171,11 +172,12 @@ public final class JetStreamQueue implements CallQueue {
                 byte[] body = callback.answer().body();
                 String object = null;
                 if (body.length > INLINE_MAX) {
-                    object = NatsNames.answerBody(callback.callId());
+                    object = NatsNames.callback(callback.function(), callback.callId()) + ".answer";
                     putObject(object, new ByteArrayInputStream(body));
                     body = new byte[0];
                 }
-                publish(NatsNames.CALLBACK_SUBJECT, callback.callId() + ".callback", Frames.callback(callback, body, object));
+                publish(NatsNames.CALLBACK_SUBJECT, NatsNames.callback(callback.function(), callback.callId()),
+                        Frames.callback(callback, body, object));
             } catch (QueueUnavailableException | IOException e) {
                 throw new java.util.concurrent.CompletionException(e);
             }

@@ -33,13 +33,20 @@ final class NatsNames {
         return subject.startsWith(CALL_PREFIX) ? subject.substring(CALL_PREFIX.length()).replace('~', '.') : null;
     }
 
-    /** The object holding a call's body, when it is too large for a message. */
-    static String callBody(String callId) {
-        return callId + ".call";
+    /**
+     * A call's message id, and the name of its body's object when it is too large for a message: per function, as a
+     * caller's X-Call-Id is unique only to the caller's own mind.
+     */
+    static String call(String function, String callId) {
+        return function + "/" + callId;
     }
 
-    /** The object holding a callback's body (the function's answer), when it is too large for a message. */
-    static String answerBody(String callId) {
-        return callId + ".answer";
+    static String callBody(String function, String callId) {
+        return call(function, callId) + ".call";
+    }
+
+    /** The message id of a call's callback, and the name of its body's object (the function's answer). */
+    static String callback(String function, String callId) {
+        return call(function, callId) + ".callback";
     }
 }

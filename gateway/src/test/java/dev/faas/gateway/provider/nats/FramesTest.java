@@ -82,9 +82,9 @@ class FramesTest {
     @Test
     void aBodyInTheObjectStoreIsNamedAndNothingFollowsTheDescription() throws IOException {
         QueuedCall c = call(null);
-        byte[] data = Frames.call(c, new byte[0], NatsNames.callBody(c.id()), 20L << 20);
+        byte[] data = Frames.call(c, new byte[0], NatsNames.callBody(c.function(), c.id()), 20L << 20);
         Frames.CallMeta meta = Frames.callMeta(data);
-        assertEquals("c-42.call", meta.bodyObject());
+        assertEquals("my.fn/c-42.call", meta.bodyObject());
         assertEquals(20L << 20, meta.bodySize());
         assertEquals(0, Frames.body(data).length);
         assertSameCall(c, Frames.toCall(meta, new byte[0]));
@@ -112,9 +112,9 @@ class FramesTest {
     void aCallbackWhoseAnswerIsInTheObjectStoreKeepsTheAnswersSize() throws IOException {
         CallbackRequest cb = new CallbackRequest("c-42", "echo", "https://h.example/", new Answer(200, List.of(),
                 new byte[3000], 0.5), 1);
-        byte[] data = Frames.callback(cb, new byte[0], NatsNames.answerBody("c-42"));
+        byte[] data = Frames.callback(cb, new byte[0], NatsNames.callback("f", "c-42") + ".answer");
         Frames.CallbackMeta meta = Frames.callbackMeta(data);
-        assertEquals("c-42.answer", meta.bodyObject());
+        assertEquals("f/c-42.callback.answer", meta.bodyObject());
         assertEquals(3000, meta.bodySize());
         assertEquals(0, Frames.body(data).length);
     }

@@ -40,7 +40,8 @@ class NatsNamesTest {
 
     @Test
     void aCallsBodyAndItsAnswersBodyAreDifferentObjects() {
-        assertEquals("c-1.call", NatsNames.callBody("c-1"));
-        assertEquals("c-1.answer", NatsNames.answerBody("c-1"));
+        assertEquals("f.x/c-1.call", NatsNames.callBody("f.x", "c-1"));
+        assertEquals("f.x/c-1.callback", NatsNames.callback("f.x", "c-1"));
+        assertEquals("f.x/c-1", NatsNames.call("f.x", "c-1"));
     }
 }
