@@ -6,7 +6,7 @@
 #      A 202 means stored on NATS's disk; the call itself runs later, so the two rows measure different work: what a
 #      caller waits for.
 #   2. end to end at a steady RATE (calls/s) for STEADY seconds: each tick sends one queued call with a callback and
-#      one synchronous call; the callback receiver (a busybox httpd CGI function, e2e/src/test/resources/async-probe)
+#      one synchronous call; the callback receiver (a fork-mode script, e2e/src/test/resources/async-probe/www/record)
 #      logs the kernel's uptime when it arrives, the sender logs it when it sends: accept → callback p50/p90/p99
 #      against the synchronous call's own time.
 # Prints the gateway's and NATS's RSS at the end. Everything is removed at the end (also on failure or Ctrl-C).
@@ -50,10 +50,10 @@ say "bringing up the stack $STACK (scripts/up.sh)"
 FAAS_SKIP_BUILD=1 scripts/up.sh >"$WORK/up.log" 2>&1 || { cat "$WORK/up.log" >&2; die "scripts/up.sh failed"; }
 PASSWORD=$(cat "$WORK/secrets/$STACK/basic-auth-password")
 docker build -q -t "$PROBE" e2e/src/test/resources/async-probe >/dev/null 2>&1 || die "could not build the probe image"
-curl -sf -o /dev/null -u "admin:$PASSWORD" "$GW/system/functions" -d "{\"service\":\"async-recorder\",\"image\":\"$PROBE\",\"labels\":{\"com.openfaas.scale.max\":\"1\"}}" \
+curl -sf -o /dev/null -u "admin:$PASSWORD" "$GW/system/functions" -d "{\"service\":\"async-recorder\",\"image\":\"$PROBE\",\"labels\":{\"com.openfaas.scale.max\":\"1\"},\"envVars\":{\"mode\":\"fork\",\"fprocess\":\"/www/record\"}}" \
   || die "could not deploy the callback receiver"
 for _ in $(seq 120); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "$GW/function/async-recorder/cgi-bin/show?callbacks")" = 200 ] && break
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$GW/function/async-recorder")" = 200 ] && break
   sleep 0.5
 done
 
@@ -110,18 +110,18 @@ n=$((RATE * STEADY))
 for i in $(seq "$n"); do
   id=bench-$STACK-$i
   printf '%s %s\n' "$id" "$(uptime_now)" >> "$WORK/sent"
-  curl -s -o /dev/null -H "X-Call-Id: $id" -H "X-Callback-Url: http://gateway:8080/function/async-recorder/cgi-bin/record" \
+  curl -s -o /dev/null -H "X-Call-Id: $id" -H "X-Callback-Url: http://gateway:8080/function/async-recorder" \
     "$GW/async-function/catservice" --data-binary @"$WORK/body" &
   curl -s -o /dev/null -w '%{time_total}\n' "$GW/function/catservice" --data-binary @"$WORK/body" >> "$WORK/sync" &
   sleep "$interval"
 done
 wait
 for _ in $(seq 120); do
-  got=$(curl -s "$GW/function/async-recorder/cgi-bin/show?callbacks" | grep -c "^bench-$STACK-" || true)
+  got=$(curl -s "$GW/function/async-recorder" | grep -c "^bench-$STACK-" || true)
   [ "$got" -ge "$n" ] && break
   sleep 1
 done
-curl -s "$GW/function/async-recorder/cgi-bin/show?callbacks" > "$WORK/callbacks"
+curl -s "$GW/function/async-recorder" > "$WORK/callbacks"
 python3 - "$WORK/sent" "$WORK/callbacks" "$WORK/sync" "$n" <<'PY'
 import sys
 sent = dict(l.split()[:2] for l in open(sys.argv[1]) if l.strip())

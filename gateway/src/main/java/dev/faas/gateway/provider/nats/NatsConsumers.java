@@ -87,11 +87,16 @@ final class NatsConsumers {
         }
     }
 
+    /**
+     * Unsubscribes, not just stops: a stopped pull's outstanding requests still bring messages back, so a stopping
+     * gateway would nak the same calls to itself in a loop (seen: 56 deliveries of one callback in a graceful stop),
+     * and after a reconnect the client would resubscribe the old pulls beside the new ones.
+     */
     private void stopPulling() {
         pulling.values().forEach(c -> {
             try {
-                c.stop();
-            } catch (RuntimeException e) {
+                c.close();
+            } catch (Exception e) {
                 // the connection it ran on is gone already
             }
         });
@@ -118,7 +123,7 @@ final class NatsConsumers {
         }
     }
 
-    private void reconcile() {
+    private synchronized void reconcile() {
         if (!running || !queue.available()) {
             return;
         }
@@ -157,46 +162,40 @@ final class NatsConsumers {
                 .consume(ConsumeOptions.builder().batchSize(batch).build(), onMessage);
         MessageConsumer before = pulling.put(consumer, mc);
         if (before != null) {
-            before.stop();
+            before.close();
         }
     }
 
     private void call(Message m) {
+        deliver(m, Frames::callMeta, Frames.CallMeta::bodyObject, Frames::toCall, calls);
+    }
+
+    private void callback(Message m) {
+        deliver(m, Frames::callbackMeta, Frames.CallbackMeta::bodyObject, Frames::toCallback, callbacks);
+    }
+
+    private interface Reader<M> {
+        M read(byte[] data) throws java.io.IOException;
+    }
+
+    /** Reads a message (its description, then its body from wherever it is) and hands it to {@code to}. */
+    private <M, T> void deliver(Message m, Reader<M> meta, java.util.function.Function<M, String> objectOf,
+                                java.util.function.BiFunction<M, byte[], T> item, Consumer<Delivery<T>> to) {
         if (!running) {
             m.nak(); // stopping: another gateway takes it now, not after the ack wait
             return;
         }
-        Frames.CallMeta meta;
+        M description;
         try {
-            meta = Frames.callMeta(m.getData());
+            description = meta.read(m.getData());
         } catch (java.io.IOException e) {
             notOurs(m, e);
             return;
         }
-        byte[] body = body(m, meta.bodyObject());
+        String object = objectOf.apply(description);
+        byte[] body = body(m, object);
         if (body != null) {
-            String object = meta.bodyObject();
-            calls.accept(new NatsDelivery<>(m, Frames.toCall(meta, body), work, () -> queue.deleteObject(object)));
-        }
-    }
-
-    private void callback(Message m) {
-        if (!running) {
-            m.nak();
-            return;
-        }
-        Frames.CallbackMeta meta;
-        try {
-            meta = Frames.callbackMeta(m.getData());
-        } catch (java.io.IOException e) {
-            notOurs(m, e);
-            return;
-        }
-        byte[] body = body(m, meta.bodyObject());
-        if (body != null) {
-            String object = meta.bodyObject();
-            callbacks.accept(new NatsDelivery<>(m, Frames.toCallback(meta, body), work,
-                    () -> queue.deleteObject(object)));
+            to.accept(new NatsDelivery<>(m, item.apply(description, body), work, () -> queue.deleteObject(object)));
         }
     }
 
