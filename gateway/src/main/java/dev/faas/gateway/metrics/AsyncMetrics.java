@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code gateway_async_finished_total{function_name,code,outcome}} (outcome {@code completed}: the function's answer
  * was final; {@code failed}: it kept answering 429/502/503/504 until the bound), {@code gateway_async_retries_total
  * {function_name}}, {@code gateway_async_running{function_name}}, {@code gateway_async_wait_seconds{function_name}}
- * (accepted → first try) and {@code gateway_async_callbacks_total{outcome}} (delivered, retried, failed, refused).
+ * (accepted → first try) and {@code gateway_async_callbacks_total{outcome}} (delivered, rejected: the receiver answered 4xx, retried, failed, refused: the URL was not allowed).
  * Read from the store every few seconds, so the same on every gateway: {@code gateway_async_queued{function_name}}
  * (stored, not running) and {@code gateway_async_oldest_seconds{function_name}} (the queue's age).
  */

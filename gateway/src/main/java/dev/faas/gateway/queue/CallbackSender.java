@@ -38,6 +38,14 @@ public final class CallbackSender implements Consumer<Delivery<CallbackRequest>>
                 return;
             }
             boolean again = error != null || status == 429 || status >= 500;
+            if (!again && status >= 400) {
+                metrics.callback("rejected");
+                LOG.warn("event=callback_rejected function={} call_id={} status={} action=\"{}\"", callback.function(),
+                        callback.callId(), status, "the receiver at " + CallbackUrls.hostOf(callback.url())
+                                + " refused it (413: its body limit is below the answer's size); it is not sent again");
+                delivery.done();
+                return;
+            }
             if (!again) {
                 metrics.callback("delivered");
                 delivery.done();

@@ -65,11 +65,21 @@ class CallbackSenderTest {
     }
 
     @Test
-    void anyOtherAnswerEndsTheCallbackAsDelivered() {
-        for (int status : new int[] {202, 204, 301, 400, 404, 410}) {
+    void anyOtherSuccessEndsTheCallbackAsDelivered() {
+        for (int status : new int[] {202, 204, 301}) {
             assertEquals(List.of("done"), answered(1, status).said(), Integer.toString(status));
         }
-        assertEquals(6, count("delivered"));
+        assertEquals(3, count("delivered"));
+        assertEquals(0, count("retried"));
+    }
+
+    @Test
+    void aReceiverRefusingItWith4xxEndsTheCallbackAsRejected() {
+        for (int status : new int[] {400, 404, 410, 413}) {
+            assertEquals(List.of("done"), answered(1, status).said(), Integer.toString(status));
+        }
+        assertEquals(4, count("rejected"));
+        assertEquals(0, count("delivered"));
         assertEquals(0, count("retried"));
     }
 
