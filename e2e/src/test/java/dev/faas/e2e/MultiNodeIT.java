@@ -50,7 +50,7 @@ class MultiNodeIT {
 
     @BeforeAll
     void bringUp() {
-        List<String> images = new ArrayList<>(List.of("faas/gateway", "faas/prometheus", "faas/alertmanager"));
+        List<String> images = new ArrayList<>(List.of("faas/gateway", "faas/prometheus", "faas/alertmanager", "faas/nats"));
         BringUp.FUNCTIONS.forEach(f -> images.add("faas/" + IMAGES.getOrDefault(f, f)));
         long started = System.nanoTime();
         // Only the registry's own images go to every node: a registry cannot bring itself.
