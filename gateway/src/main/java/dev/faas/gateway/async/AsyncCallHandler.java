@@ -140,6 +140,9 @@ public final class AsyncCallHandler implements HttpHandler {
             exchange.setPersistent(false);
             PlainText.send(exchange, 400, "could not read the request body (" + e.getMessage() + "): nothing was stored");
             return;
+        } catch (IllegalStateException e) {
+            PlainText.send(exchange, 431, e.getMessage() + ": nothing was stored");
+            return;
         } catch (QueueUnavailableException e) {
             LOG.warn("event=async_refused function={} problem=\"{}\"", function.name(), e.getMessage());
             PlainText.send(exchange, 503, e.getMessage());

@@ -57,6 +57,9 @@ public final class HttpCallbackPoster implements CallbackPoster {
             }
             return request.build();
         }, executor).thenCompose(r -> client.sendAsync(r, HttpResponse.BodyHandlers.discarding()))
-                .thenApply(HttpResponse::statusCode);
+                .thenApply(HttpResponse::statusCode)
+                // The request timeout covers the answer's head only: a receiver that never ends its body would hold
+                // the callback for ever.
+                .orTimeout(TIMEOUT.toSeconds() + 5, java.util.concurrent.TimeUnit.SECONDS);
     }
 }

@@ -76,7 +76,8 @@ public final class LoopbackInvoker implements Invoker {
         }
         request.setHeader("X-Call-Id", call.id());
         return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream())
-                .thenApplyAsync(r -> answer(r, started), reader);
+                .thenApplyAsync(r -> answer(r, started), reader)
+                .orTimeout(timeout.toMillis() + 5_000, java.util.concurrent.TimeUnit.MILLISECONDS); // a body that never ends
     }
 
     private Answer answer(HttpResponse<InputStream> response, long started) {

@@ -95,11 +95,16 @@ public final class QueueWorker implements Consumer<Delivery<QueuedCall>> {
                 delivery.attempt())).whenComplete((stored, error) -> {
                     if (error == null) {
                         delivery.done();
-                    } else {
+                    } else if (Duration.between(call.acceptedAt(), clock.instant()).compareTo(policy.maxAge()) < 0) {
                         // The call comes again and runs again: its answer cannot be kept anywhere else.
                         LOG.warn("event=callback_not_stored function={} call_id={} problem=\"{}\"",
                                 call.function(), call.id(), describe(error));
                         delivery.retryAfter(CALLBACK_NOT_STORED_WAIT);
+                    } else {
+                        LOG.warn("event=callback_dropped function={} call_id={} problem=\"{}\" action=\"{}\"",
+                                call.function(), call.id(), describe(error), "none: its callback could not be stored "
+                                        + "within async_max_age; the call ran, its answer is lost");
+                        delivery.done();
                     }
                 });
     }

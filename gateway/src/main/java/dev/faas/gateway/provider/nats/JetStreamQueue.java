@@ -101,10 +101,10 @@ public final class JetStreamQueue implements CallQueue {
             stream(jsm, NatsNames.CALLS, NatsNames.CALL_SUBJECTS);
             stream(jsm, NatsNames.CALLBACKS, NatsNames.CALLBACK_SUBJECT);
             if (!jsm.getStreamNames().contains("OBJ_" + NatsNames.BODIES)) {
-                // A body outlives its call by at most the retries of its callback; anything older was orphaned by a
-                // crash between storing a body and its call, and goes.
+                // No TTL: a call may wait in its queue for any time, and its body must wait with it. (A crash between
+                // storing a body and its call leaves an orphan; that costs disk, a TTL would cost calls.)
                 connection.objectStoreManagement().create(ObjectStoreConfiguration.builder(NatsNames.BODIES)
-                        .storageType(StorageType.File).ttl(config.maxAge().multipliedBy(2).plusHours(1)).build());
+                        .storageType(StorageType.File).build());
             }
             prepared = true;
             problem = null;
@@ -152,7 +152,8 @@ public final class JetStreamQueue implements CallQueue {
         String object = null;
         long size = head.length;
         if (head.length > INLINE_MAX) {
-            object = NatsNames.callBody(call.function(), call.id());
+            // Unique: a resend with the same X-Call-Id that breaks off must not delete the stored call's body.
+            object = NatsNames.callBody(call.function(), call.id()) + "." + java.util.UUID.randomUUID();
             size = putObject(object, new SequenceInputStream(new ByteArrayInputStream(head), body));
             head = new byte[0];
         }
@@ -172,7 +173,8 @@ public final class JetStreamQueue implements CallQueue {
                 byte[] body = callback.answer().body();
                 String object = null;
                 if (body.length > INLINE_MAX) {
-                    object = NatsNames.callback(callback.function(), callback.callId()) + ".answer";
+                    object = NatsNames.callback(callback.function(), callback.callId()) + ".answer."
+                            + java.util.UUID.randomUUID();
                     putObject(object, new ByteArrayInputStream(body));
                     body = new byte[0];
                 }
@@ -193,6 +195,9 @@ public final class JetStreamQueue implements CallQueue {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new QueueUnavailableException("interrupted while storing the call");
+        } catch (IllegalArgumentException e) {
+            // Larger than NATS's message size (the headers with up to 256 KiB of body): sending again cannot help.
+            throw new IllegalStateException("the call's headers are too large to store (" + e.getMessage() + ")");
         } catch (Exception e) {
             throw new QueueUnavailableException("NATS did not confirm the call was stored ("
                     + e.getClass().getSimpleName() + "); it was not accepted, send it again");

@@ -73,7 +73,7 @@ final class NatsConsumers {
         timer.scheduleWithFixedDelay(this::reconcile, 0, 2, TimeUnit.SECONDS);
     }
 
-    void stop() {
+    synchronized void stop() {
         running = false;
         stopPulling();
     }
@@ -156,6 +156,9 @@ final class NatsConsumers {
     }
 
     private void pull(String stream, String consumer, int batch, Consumer<Message> handler) throws Exception {
+        if (!running) {
+            return; // stopped while this reconcile waited on NATS
+        }
         Connection c = queue.connection();
         MessageHandler onMessage = m -> work.execute(() -> handler.accept(m));
         MessageConsumer mc = c.getStreamContext(stream).getConsumerContext(consumer)
@@ -204,7 +207,10 @@ final class NatsConsumers {
         try {
             return object == null ? Frames.body(m.getData()) : queue.getObject(object);
         } catch (Exception e) {
-            if (queue.available() && e instanceof JetStreamApiException j && j.getErrorCode() == 404) {
+            // jnats reports an object that is not there as an IllegalArgument/IllegalStateException ("The object was
+            // not found."), not as the API's 404.
+            boolean gone = e instanceof JetStreamApiException j ? j.getErrorCode() == 404 : e instanceof RuntimeException;
+            if (queue.available() && gone) {
                 LOG.error("event=queue_message_dropped subject={} object={} problem=\"its body is gone\" action=\"{}\"",
                         m.getSubject(), object, "none possible: the object store lost it (or its TTL passed)");
                 m.term();
