@@ -3,6 +3,7 @@ package dev.faas.gateway.async;
 import dev.faas.gateway.api.PlainText;
 import dev.faas.gateway.metrics.AsyncMetrics;
 import dev.faas.gateway.provider.Function;
+import dev.faas.gateway.proxy.CallIds;
 import dev.faas.gateway.queue.CallQueue;
 import dev.faas.gateway.queue.CallbackUrls;
 import dev.faas.gateway.queue.Header;
@@ -20,8 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -158,8 +157,7 @@ public final class AsyncCallHandler implements HttpHandler {
         if (sent != null && CALLER_ID.matcher(sent).matches()) {
             return sent;
         }
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        return new UUID((r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & ~(3L << 62)) | (2L << 62)).toString();
+        return CallIds.random();
     }
 
     private static List<Header> headers(HttpServerExchange exchange) {

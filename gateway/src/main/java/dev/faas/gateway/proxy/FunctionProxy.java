@@ -16,8 +16,6 @@ import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
 import io.undertow.server.handlers.proxy.ProxyHandler;
 import io.undertow.util.HttpString;
 import io.undertow.util.SameThreadExecutor;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Forwards a routed request to one ready replica of its function and streams the answer back. Adds
@@ -98,9 +96,7 @@ public final class FunctionProxy implements FunctionCall {
         });
         String callId = exchange.getRequestHeaders().getFirst(X_CALL_ID);
         if (callId == null || callId.isBlank()) {
-            // A random v4 UUID without SecureRandom: call ids need uniqueness, not unpredictability.
-            ThreadLocalRandom r = ThreadLocalRandom.current();
-            callId = new UUID((r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & ~(3L << 62)) | (2L << 62)).toString();
+            callId = CallIds.random();
             exchange.getRequestHeaders().put(X_CALL_ID, callId);
         }
         exchange.getResponseHeaders().put(X_CALL_ID, callId);
