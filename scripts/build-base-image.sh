@@ -41,7 +41,11 @@ say "jlink $MODULES"
 # The libraries the runtime links against, from this host (libjvm is found through its rpath).
 libs=$(find "$CTX/rootfs/opt/java" -type f \( -name '*.so' -o -path '*/bin/*' \) -exec ldd {} \; 2>/dev/null \
   | awk '$2 == "=>" && $3 ~ /^\/(usr\/)?lib/ {print $3} $1 ~ /^\/lib/ {print $1}' | sort -u)
-for lib in $libs /lib64/ld-linux-x86-64.so.2; do
+# Plus glibc's small compatibility libraries (about 200 KB): a function's own binary (a `bootstrap`) built against a
+# glibc before 2.34 (Debian 11, Ubuntu 20.04, Amazon Linux 2) still names libpthread, libdl or librt and would not load.
+compat=$(for l in libpthread.so.0 libdl.so.2 librt.so.1 libutil.so.1 libanl.so.1 libresolv.so.2 libnss_files.so.2 \
+  libnss_dns.so.2; do ldconfig -p | awk -v l="$l" '$1 == l && /x86-64/ {print $NF; exit}'; done)
+for lib in $libs $compat /lib64/ld-linux-x86-64.so.2; do
   mkdir -p "$CTX/rootfs$(dirname "$lib")"
   cp -L "$lib" "$CTX/rootfs$lib"
 done

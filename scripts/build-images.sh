@@ -5,6 +5,10 @@
 #   faas/gateway         gateway/Dockerfile
 #   faas/<name>          images/<name>/Dockerfile (a prepare.sh beside it may fill its build context first)
 #   faas/<name>          sample-functions/<name>/Dockerfile (FROM faas/watchdog)
+#   faas/template-<name> templates/<name>/Dockerfile with its skeleton handler (function/), or for a template whose
+#                        function/ is the whole context (dockerfile) function/Dockerfile: each template as
+#                        `faas new` copies it must build. After images/*: python3 and node start FROM faas/python3
+#                        and faas/node.
 # Every Dockerfile takes its base as a build ARG, so online users can build the same files on upstream images.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,5 +55,12 @@ for dir in sample-functions/*/; do
   [ -f "$dir/Dockerfile" ] || continue
   build "faas/$(basename "$dir")" "$dir"
 done
-# The template as users copy it must build too, not only hello-java made from it.
-build faas/template-java-http templates/java-http
+# The templates as users copy them must build too, not only the sample functions made from them.
+for dir in templates/*/; do
+  name=$(basename "$dir")
+  if [ -f "$dir/Dockerfile" ]; then
+    build "faas/template-$name" "$dir"
+  elif [ -f "$dir/function/Dockerfile" ]; then
+    build "faas/template-$name" "$dir/function"
+  fi
+done
