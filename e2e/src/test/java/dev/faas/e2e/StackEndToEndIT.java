@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.faas.e2e.DashboardQueries.PanelQuery;
 import dev.faas.e2e.PrometheusApi.Sample;
@@ -141,7 +142,7 @@ class StackEndToEndIT {
         background.answers().forEach((k, n) -> atLeast.merge(k.substring(0, k.indexOf(' ')), n, Integer::sum));
         for (String f : BringUp.FUNCTIONS) {
             for (int i = 0; i < 3; i++) {
-                assertEquals(200, gateway.byPath(f, PROBES.get(f).body()).statusCode(), f);
+                assertAnswers(stack, gateway, f);
             }
             atLeast.merge(f, 3, Integer::sum);
         }
@@ -194,7 +195,7 @@ class StackEndToEndIT {
         assertTrue(again.output().contains("is up in"), again.output());
         assertEquals(0, occurrences(again.output(), stack.password()), "the password is not printed again:\n" + again.output());
         for (String f : BringUp.FUNCTIONS) {
-            assertEquals(200, gateway.byPath(f, PROBES.get(f).body()).statusCode(), f);
+            assertAnswers(stack, gateway, f);
         }
     }
 
@@ -235,8 +236,18 @@ class StackEndToEndIT {
                 assertAnsweredBy(other, theirs.byAlexa("HostnameIntent"));
             }
             for (String f : BringUp.FUNCTIONS) {
-                assertEquals(200, theirs.byPath(f, PROBES.get(f).body()).statusCode(), f);
+                assertAnswers(other, theirs, f);
             }
+        }
+    }
+
+    /** 200 from the function; otherwise the answer and the service's tasks, for whoever reads the failure. */
+    private static void assertAnswers(BringUp owner, GatewayClient client, String f) {
+        HttpResponse<String> r = client.byPath(f, PROBES.get(f).body());
+        if (r.statusCode() != 200) {
+            fail(f + " answered " + r.statusCode() + " " + r.body() + "\ntasks of " + owner.service(f) + ":\n"
+                    + Cli.docker("service", "ps", "--no-trunc", "--format", "{{.Name}} {{.CurrentState}} {{.Error}}",
+                    owner.service(f)));
         }
     }
 

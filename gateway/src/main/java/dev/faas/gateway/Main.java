@@ -2,6 +2,20 @@ package dev.faas.gateway;
 
 import dev.faas.common.DaemonThreads;
 import dev.faas.gateway.api.AlertHandler;
+import dev.faas.gateway.api.BuildsHandler;
+import dev.faas.gateway.api.Uploads;
+import dev.faas.gateway.auth.BearerKeys;
+import dev.faas.gateway.blueprint.BlueprintDoor;
+import dev.faas.gateway.build.Archives;
+import dev.faas.gateway.build.BuildContexts;
+import dev.faas.gateway.build.Builds;
+import dev.faas.gateway.build.ImageBuilder;
+import dev.faas.gateway.config.BuildConfig;
+import dev.faas.gateway.provider.statics.NoImageBuilder;
+import dev.faas.gateway.provider.swarm.SwarmImageBuilder;
+import dev.faas.gateway.queue.Invoker;
+import dev.faas.gateway.async.LoopbackInvoker;
+import java.util.concurrent.atomic.AtomicReference;
 import dev.faas.gateway.api.QueueHandler;
 import dev.faas.gateway.async.AsyncCallHandler;
 import dev.faas.gateway.config.QueueConfig;
@@ -49,6 +63,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
+import io.undertow.util.Methods;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
@@ -93,6 +108,17 @@ public final class Main {
             return;
         }
 
+        BuildConfig buildConfig = config.build();
+        BearerKeys bearer;
+        Path buildWork;
+        try {
+            bearer = BearerKeys.load(Path.of(config.secretMountPath()), buildConfig.blueprintKeys());
+            buildWork = java.nio.file.Files.createDirectories(Path.of(buildConfig.workDir(), "faas-builds"));
+        } catch (IllegalStateException | java.io.IOException e) {
+            refuseToStart(e.getMessage(), "fix blueprint_api_keys or build_work_dir and restart");
+            return;
+        }
+
         // Queued calls: stored in NATS, run by a worker in this process through the same route as sync calls.
         QueueConfig queueConfig = config.queue();
         ExecutorService asyncWork = Executors.newCachedThreadPool(DaemonThreads.named("async-"));
@@ -102,6 +128,12 @@ public final class Main {
 
         FunctionProvider provider;
         FunctionManager manager;
+        ImageBuilder images;
+        ExecutorService buildThreads = Executors.newCachedThreadPool(DaemonThreads.named("build-"));
+        Uploads uploads = new Uploads(buildWork, buildConfig.maxArchive());
+        // Set once the server listens: the Blueprint door calls functions through the gateway's own route.
+        AtomicReference<LoopbackInvoker> loopbackInvoker = new AtomicReference<>();
+        Invoker invoker = call -> loopbackInvoker.get().invoke(call);
         Routes.Management management;
         Namespace namespace = new Namespace(config.functionNamespace());
         if (config.provider().equals("static")) {
@@ -113,15 +145,15 @@ public final class Main {
             }
             NoManagement none = new NoManagement();
             manager = none;
-            management = management(none, none, none, metrics, namespace, config.maxReplicas(), queueView);
+            images = new NoImageBuilder();
         } else {
             DockerApi docker = new DockerApi(config.dockerTimeout());
             SwarmProvider swarmProvider = new SwarmProvider(docker, config);
             provider = swarmProvider;
             SwarmManager swarm = new SwarmManager(docker, config, swarmProvider::refreshNow);
             manager = swarm;
-            management = management(swarm, swarm.secrets(), swarm.logs(), metrics, namespace, config.maxReplicas(),
-                    queueView);
+            images = new SwarmImageBuilder(docker, buildConfig.registry(), buildConfig.timeout(), buildConfig.memory(),
+                    config.imagePullTimeout());
         }
 
         // Lifecycle work off the request path: scale calls (they wait on Docker), hold timeouts, the idle check.
@@ -142,6 +174,19 @@ public final class Main {
         timer.scheduleWithFixedDelay(idle::check, 1, 1, TimeUnit.SECONDS);
 
         FunctionProxy proxy = new FunctionProxy(registry, balancers, metrics, config, coldStarts);
+        Builds builds = new Builds(images, manager, new BuildContexts(Path.of(buildConfig.templates())), name -> {
+            dev.faas.gateway.provider.Function f = proxy.find(name);
+            return f != null && f.hasReadyReplica();
+        }, new Builds.Settings(new Archives.Limits(buildConfig.maxUnpacked(), buildConfig.maxFiles()), buildWork,
+                "faas-fn", buildConfig.readyTimeout(), buildConfig.concurrency()));
+        if (manager instanceof SwarmManager swarm) {
+            management = management(swarm, swarm.secrets(), swarm.logs(), metrics, namespace, config.maxReplicas(),
+                    queueView, new BuildsHandler(builds, uploads, config.maxReplicas(), buildThreads).build());
+        } else {
+            NoManagement none = (NoManagement) manager;
+            management = management(none, none, none, metrics, namespace, config.maxReplicas(), queueView,
+                    new BuildsHandler(builds, uploads, config.maxReplicas(), buildThreads).build());
+        }
         AsyncMetrics asyncMetrics = new AsyncMetrics(meters);
         CallbackUrls callbackUrls = new CallbackUrls(queueConfig.callbackAllow(),
                 config.ownContainer().isEmpty() ? List.of() : List.of(config.ownContainer()), CallbackUrls::systemResolver);
@@ -154,7 +199,9 @@ public final class Main {
                 new MetricsHandler(meters),
                 new SystemInfoHandler(provider, build),
                 management,
-                BasicAuthHandler.guard(credentials));
+                new BlueprintDoor(builds, uploads, manager, proxy::find, invoker, metrics, buildThreads),
+                BasicAuthHandler.guard(credentials),
+                bearer.or(BasicAuthHandler.guard(credentials)));
 
         // The queue worker's own door to the function route: only this process reaches 127.0.0.1 of its container.
         HttpHandler loopback = StrictFraming.guard(BodyLimit.guard("async_max_body",
@@ -162,6 +209,7 @@ public final class Main {
         Undertow server = server(config, "0.0.0.0", Routes.of(handlers), loopback);
         provider.start(registry);
         server.start();
+        loopbackInvoker.set(QueuedCalls.loopback(config, server, config.maxBody(), asyncWork));
         QueueWorker worker = QueuedCalls.start(config, queue, server, registry, asyncMetrics, callbackUrls, asyncWork,
                 queueTimer);
         LOG.info("event=started port={} provider={} network={} basic_auth={} version={} sha={}",
@@ -209,11 +257,17 @@ public final class Main {
                 .build();
     }
 
-    /** max_body for everything but queued calls, which have async_max_body. */
+    /** max_body for everything but queued calls (async_max_body) and uploads to build (build_max_archive). */
     private static HttpHandler bodyLimits(GatewayConfig config, HttpHandler handler) {
         HttpHandler sync = BodyLimit.guard(config.maxBody(), handler);
         HttpHandler async = BodyLimit.guard("async_max_body", config.queue().maxBody(), handler);
-        return exchange -> (exchange.getRequestPath().startsWith(Routes.ASYNC) ? async : sync).handleRequest(exchange);
+        HttpHandler upload = BodyLimit.guard("build_max_archive", config.build().maxArchive(), handler);
+        return exchange -> {
+            String path = exchange.getRequestPath();
+            boolean isUpload = path.equals("/system/builds") || exchange.getRequestMethod().equals(Methods.PUT)
+                    && path.startsWith("/api/functions/");
+            (isUpload ? upload : path.startsWith(Routes.ASYNC) ? async : sync).handleRequest(exchange);
+        };
     }
 
     private static int millis(java.time.Duration d) {
@@ -222,11 +276,11 @@ public final class Main {
 
     private static Routes.Management management(FunctionManager functions, SecretStore secrets, LogSource logs,
                                                 FunctionMetrics metrics, Namespace namespace, int maxReplicas,
-                                                HttpHandler queue) {
+                                                HttpHandler queue, HttpHandler builds) {
         return new Routes.Management(new FunctionsHandler(functions, metrics, namespace, maxReplicas),
                 new ScaleHandler(functions, namespace, maxReplicas), new SecretsHandler(secrets, namespace),
                 new LogsHandler(logs, namespace), new AlertHandler(functions, maxReplicas),
-                new NamespacesHandler(namespace), queue);
+                new NamespacesHandler(namespace), queue, builds);
     }
 
     /** A setting the gateway cannot run with: one log line, exit status 2. */

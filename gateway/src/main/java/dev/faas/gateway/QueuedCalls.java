@@ -29,6 +29,19 @@ final class QueuedCalls {
 
     private QueuedCalls() {}
 
+    /**
+     * The gateway's own function route, on its 127.0.0.1 listener: the invoke path of queued calls and of the
+     * Blueprint door, so they run exactly as sync calls do.
+     */
+    static LoopbackInvoker loopback(GatewayConfig config, Undertow server, long maxAnswer, ExecutorService work) {
+        int port = ((InetSocketAddress) server.getListenerInfo().stream()
+                .filter(l -> ((InetSocketAddress) l.getAddress()).getAddress().isLoopbackAddress()
+                        && ((InetSocketAddress) l.getAddress()).getPort() != config.port())
+                .findFirst().orElseThrow().getAddress()).getPort();
+        Duration callTimeout = config.upstreamTimeout().plus(config.scaleFromZeroTimeout()).plusSeconds(10);
+        return new LoopbackInvoker(port, callTimeout, maxAnswer, work);
+    }
+
     /** Connects to NATS and starts the worker (null when queued calls are off). */
     static QueueWorker start(GatewayConfig config, CallQueue queue, Undertow server,
                                           FunctionRegistry registry, AsyncMetrics metrics, CallbackUrls urls,
@@ -37,13 +50,8 @@ final class QueuedCalls {
         if (!(queue instanceof JetStreamQueue nats)) {
             return null;
         }
-        int port = ((InetSocketAddress) server.getListenerInfo().stream()
-                .filter(l -> ((InetSocketAddress) l.getAddress()).getAddress().isLoopbackAddress()
-                        && ((InetSocketAddress) l.getAddress()).getPort() != config.port())
-                .findFirst().orElseThrow().getAddress()).getPort();
         Clock clock = Clock.systemUTC();
-        Duration callTimeout = config.upstreamTimeout().plus(config.scaleFromZeroTimeout()).plusSeconds(10);
-        QueueWorker worker = new QueueWorker(new LoopbackInvoker(port, callTimeout, q.maxBody(), work), queue,
+        QueueWorker worker = new QueueWorker(loopback(config, server, q.maxBody(), work), queue,
                 new RetryPolicy(q.maxAttempts(), q.retryFirst(), q.retryMax(), q.maxAge(), Math::random), metrics,
                 timer, q.ackWait(), clock);
         CallbackSender callbacks = new CallbackSender(new HttpCallbackPoster(urls, work),

@@ -1,6 +1,7 @@
 package dev.faas.gateway;
 
 import dev.faas.gateway.api.AlertHandler;
+import dev.faas.gateway.blueprint.BlueprintDoor;
 import dev.faas.gateway.api.FunctionsHandler;
 import dev.faas.gateway.api.LogsHandler;
 import dev.faas.gateway.api.PlainText;
@@ -16,6 +17,8 @@ import java.util.function.UnaryOperator;
  * falls through to the function router (/function/&lt;name&gt;[/...], and / with X-Function or an Alexa body),
  * which answers 404 for the rest; /async-function[/...] goes to the queued calls' handler. Every /system route sits
  * behind {@code protect}; /function/*, /async-function/*, /healthz and /metrics stay open (as in OpenFaaS).
+ * The Blueprint spec's /api/functions/* sit behind {@code protectBlueprint} (basic auth or a Bearer key); its SDK
+ * executor's /job/{job_id} stays open like /function/* (the executor sends no credentials).
  */
 public final class Routes {
     /** Queued calls: /async-function/&lt;name&gt;[/...], or /async-function with X-Function (their own body limit). */
@@ -31,7 +34,9 @@ public final class Routes {
             HttpHandler metrics,
             HttpHandler systemInfo,
             Management management,
-            UnaryOperator<HttpHandler> protect) {}
+            BlueprintDoor blueprint,
+            UnaryOperator<HttpHandler> protect,
+            UnaryOperator<HttpHandler> protectBlueprint) {}
 
     /** The management API (/system/*), every handler of it behind {@code protect} (basic auth when enabled). */
     public record Management(
@@ -41,7 +46,8 @@ public final class Routes {
             LogsHandler logs,
             AlertHandler alert,
             HttpHandler namespaces,
-            HttpHandler queue) {}
+            HttpHandler queue,
+            HttpHandler builds) {}
 
     public static HttpHandler of(Handlers h) {
         RoutingHandler routes = new RoutingHandler(false)
@@ -64,7 +70,18 @@ public final class Routes {
                 .get("/system/logs", p.apply(m.logs().logs()))
                 .get("/system/namespaces", p.apply(m.namespaces()))
                 .get("/system/queue", p.apply(m.queue()))
-                .post("/system/alert", p.apply(m.alert().alert()));
+                .post("/system/alert", p.apply(m.alert().alert()))
+                .post("/system/builds", p.apply(m.builds()));
+        BlueprintDoor b = h.blueprint();
+        UnaryOperator<HttpHandler> bp = h.protectBlueprint();
+        routes.put("/api/functions/{id}", bp.apply(b.deploy()))
+                .get("/api/functions/{id}", bp.apply(b.info()))
+                .delete("/api/functions/{id}", bp.apply(b.undeploy()))
+                .post("/api/functions/{id}/invoke", bp.apply(b.invoke()))
+                .get("/api/functions/{id}/health", bp.apply(b.health()))
+                .post("/api/functions/{id}/warm", bp.apply(b.warm()))
+                .post("/job/{job_id}", b.job())
+                .add(Methods.HEAD, "/job/{job_id}", b.job());
         routes.setInvalidMethodHandler(PlainText.status(405, "method not allowed on this path"));
         HttpHandler functions = h.functions();
         HttpHandler async = h.async();

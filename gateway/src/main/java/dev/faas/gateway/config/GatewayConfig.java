@@ -58,6 +58,7 @@ import java.util.Map;
  * @param functionMetricsPort where every replica's watchdog serves /metrics, asked before a scale to zero
  *                          ({@code function_metrics_port}, 8081)
  * @param queue             queued calls (/async-function): {@link QueueConfig}
+ * @param build             the builder (/system/builds, the Blueprint routes): {@link BuildConfig}
  */
 public record GatewayConfig(
         int port,
@@ -90,7 +91,8 @@ public record GatewayConfig(
         int scaleFromZeroQueue,
         Duration scaleZeroDuration,
         int functionMetricsPort,
-        QueueConfig queue) {
+        QueueConfig queue,
+        BuildConfig build) {
 
     public static GatewayConfig fromEnvironment() {
         return from(System.getenv());
@@ -132,7 +134,23 @@ public record GatewayConfig(
                 s.positive("scale_from_zero_queue", 1000),
                 s.positiveDuration("scale_zero_duration", Duration.ofMinutes(15)),
                 s.positive("function_metrics_port", 8081),
-                queue(s));
+                queue(s),
+                build(s));
+    }
+
+    private static BuildConfig build(Settings s) {
+        return new BuildConfig(
+                s.size("build_max_archive", 50L * 1024 * 1024),
+                s.size("build_max_unpacked", 250L * 1024 * 1024),
+                s.positive("build_max_files", 10_000),
+                s.positiveDuration("build_timeout", Duration.ofMinutes(10)),
+                s.size("build_memory", 1024L * 1024 * 1024),
+                s.positive("build_concurrency", 2),
+                s.text("build_registry", ""),
+                s.text("build_templates", "/opt/faas/templates"),
+                s.text("build_work_dir", System.getProperty("java.io.tmpdir")),
+                s.positiveDuration("build_ready_timeout", Duration.ofSeconds(60)),
+                s.list("blueprint_api_keys"));
     }
 
     private static QueueConfig queue(Settings s) {

@@ -40,6 +40,7 @@ public final class FunctionMetrics implements FunctionRegistry.Listener {
     private final Map<String, Map<Integer, Meters>> meters = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> started = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> replicas = new ConcurrentHashMap<>();
+    private final Map<String, java.time.Instant> lastCalls = new ConcurrentHashMap<>();
 
     public FunctionMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -63,6 +64,12 @@ public final class FunctionMetrics implements FunctionRegistry.Listener {
                 .computeIfAbsent(code, c -> create(function, c));
         m.invocations.increment();
         m.duration.record(nanos, TimeUnit.NANOSECONDS);
+        lastCalls.put(function, java.time.Instant.now());
+    }
+
+    /** When the function's latest call through this gateway ended, or null (the Blueprint health answer). */
+    public java.time.Instant lastCall(String function) {
+        return lastCalls.get(function);
     }
 
     /** How many calls a function has had, over every status code (for the management API's invocationCount). */
@@ -107,6 +114,7 @@ public final class FunctionMetrics implements FunctionRegistry.Listener {
         meters.remove(function);
         started.remove(function);
         replicas.remove(function);
+        lastCalls.remove(function);
         for (String name : PER_FUNCTION) {
             for (Meter m : registry.find(name).tag("function_name", function).meters()) {
                 registry.remove(m);

@@ -1,0 +1,67 @@
+package dev.faas.gateway.build;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The base images a Dockerfile builds on, with its {@code ARG} defaults and the build's arguments filled in (every
+ * Dockerfile here takes its base as an ARG). Stages named by {@code AS} and {@code scratch} are not images.
+ */
+final class Dockerfiles {
+    private static final Pattern ARG = Pattern.compile("(?i)^\\s*ARG\\s+([A-Za-z_][A-Za-z0-9_]*)(?:=(\\S*))?");
+    private static final Pattern FROM = Pattern.compile("(?i)^\\s*FROM\\s+(?:--platform=\\S+\\s+)?(\\S+)(?:\\s+AS\\s+(\\S+))?");
+    private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}|\\$([A-Za-z_][A-Za-z0-9_]*)");
+
+    private Dockerfiles() {}
+
+    static List<String> baseImages(String dockerfile, Map<String, String> buildArgs) {
+        Map<String, String> args = new HashMap<>();
+        Set<String> stages = new HashSet<>();
+        List<String> bases = new ArrayList<>();
+        for (String line : dockerfile.split("\n")) {
+            Matcher arg = ARG.matcher(line);
+            if (arg.find()) {
+                String name = arg.group(1);
+                args.put(name, buildArgs.getOrDefault(name, arg.group(2) == null ? "" : unquote(arg.group(2))));
+                continue;
+            }
+            Matcher from = FROM.matcher(line);
+            if (from.find()) {
+                String image = substitute(from.group(1), args);
+                if (!image.equalsIgnoreCase("scratch") && !stages.contains(image.toLowerCase()) && !bases.contains(image)) {
+                    bases.add(image);
+                }
+                if (from.group(2) != null) {
+                    stages.add(from.group(2).toLowerCase());
+                }
+            }
+        }
+        return bases;
+    }
+
+    private static String substitute(String text, Map<String, String> args) {
+        Matcher m = VAR.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(1) != null ? m.group(1) : m.group(3);
+            String value = args.getOrDefault(name, "");
+            if (value.isEmpty() && m.group(2) != null) {
+                value = m.group(2);
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static String unquote(String s) {
+        return s.length() >= 2 && (s.startsWith("\"") && s.endsWith("\"") || s.startsWith("'") && s.endsWith("'"))
+                ? s.substring(1, s.length() - 1) : s;
+    }
+}

@@ -1,0 +1,176 @@
+package dev.faas.gateway.provider.swarm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.transport.DockerHttpClient;
+import dev.faas.gateway.build.BuildException;
+import dev.faas.gateway.build.ImageBuilder;
+import dev.faas.gateway.provider.ManagementException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * Builds through the manager's Engine API ({@code POST /build}, the classic builder: there is no BuildKit here) and
+ * pushes to the stack's registry so every node can pull. A build gets no network ({@code networkmode=none}: nothing
+ * is downloaded at build time, and a Dockerfile cannot reach the platform's services), a memory limit, and a
+ * deadline after which its connection is closed, which makes the engine stop it. Intermediate containers are removed
+ * even when a step fails ({@code forcerm}).
+ */
+public final class SwarmImageBuilder implements ImageBuilder {
+    private static final int TAIL_LINES = 40;
+
+    private final DockerApi api;
+    private final DockerRest docker;
+    private final String registry;
+    private final Duration timeout;
+    private final long memory;
+    private final Duration pushTimeout;
+
+    /**
+     * @param registry where built images are pushed ({@code host:port}), or "" to keep them on this engine only
+     *                 (one node)
+     */
+    public SwarmImageBuilder(DockerApi api, String registry, Duration timeout, long memory, Duration pushTimeout) {
+        this.api = api;
+        this.docker = new DockerRest(api);
+        this.registry = registry;
+        this.timeout = timeout;
+        this.memory = memory;
+        this.pushTimeout = pushTimeout;
+    }
+
+    @Override
+    public String imageId(String reference) throws BuildException {
+        DockerRest.Reply reply;
+        try {
+            reply = docker.get("/images/" + reference + "/json");
+        } catch (ManagementException e) {
+            throw new BuildException(503, e.getMessage(), "");
+        }
+        return reply.ok() ? reply.body().path("Id").asText("") : "";
+    }
+
+    @Override
+    public void build(Path contextTar, String tag, Map<String, String> buildArgs, Consumer<String> log)
+            throws BuildException {
+        String path = "/build?t=" + DockerRest.path(tag) + "&rm=1&forcerm=1&pull=0&networkmode=none"
+                + "&memory=" + memory + "&memswap=" + memory
+                + "&buildargs=" + DockerRest.path(DockerRest.JSON.valueToTree(buildArgs).toString());
+        Deque<String> tail = new ArrayDeque<>();
+        Consumer<String> kept = line -> {
+            if (tail.size() == TAIL_LINES) {
+                tail.removeFirst();
+            }
+            tail.addLast(line);
+            log.accept(line);
+        };
+        AtomicReference<DockerHttpClient.Response> open = new AtomicReference<>();
+        String error;
+        try {
+            error = api.call(() -> {
+                try (InputStream body = Files.newInputStream(contextTar);
+                     DockerHttpClient.Response response = api.streams().execute(DockerHttpClient.Request.builder()
+                             .method(DockerHttpClient.Request.Method.POST).path(path)
+                             .putHeader("Content-Type", "application/x-tar").body(body).build())) {
+                    open.set(response);
+                    return read(response, kept);
+                }
+            }, timeout);
+        } catch (DockerApi.DeadlinePassed e) {
+            DockerHttpClient.Response response = open.getAndSet(null);
+            if (response != null) {
+                response.close();
+            }
+            throw new BuildException(504, "the build took longer than build_timeout (" + timeout.toSeconds()
+                    + " s) and was stopped", String.join("\n", tail));
+        } catch (IOException e) {
+            throw new BuildException(503, DockerRest.unreachable(e).getMessage(), String.join("\n", tail));
+        }
+        if (!error.isEmpty()) {
+            throw new BuildException(422, "the build failed: " + error, String.join("\n", tail));
+        }
+    }
+
+    /** Docker's answer to a build: each {@code stream} line to {@code log}; the error it ended with, or "". */
+    private static String read(DockerHttpClient.Response response, Consumer<String> log) throws IOException {
+        InputStream in = response.getBody();
+        if (response.getStatusCode() / 100 != 2) {
+            String text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            try {
+                return DockerRest.JSON.readTree(text).path("message").asText(text).strip();
+            } catch (IOException e) {
+                return text.isBlank() ? "docker answered " + response.getStatusCode() : text.strip();
+            }
+        }
+        String error = "";
+        BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode json;
+            try {
+                json = DockerRest.JSON.readTree(line);
+            } catch (IOException e) {
+                continue;
+            }
+            String stream = json.path("stream").asText("");
+            for (String part : stream.split("\n")) {
+                if (!part.isBlank()) {
+                    log.accept(part.stripTrailing());
+                }
+            }
+            if (json.has("error") && error.isEmpty()) {
+                error = json.path("error").asText("").strip();
+                log.accept(error);
+            }
+        }
+        return error;
+    }
+
+    @Override
+    public String distribute(String tag, Consumer<String> log) throws BuildException {
+        if (registry.isEmpty()) {
+            return tag;
+        }
+        int colon = tag.lastIndexOf(':');
+        String repo = registry + "/" + tag.substring(0, colon);
+        String version = tag.substring(colon + 1);
+        String target = repo + ":" + version;
+        try {
+            DockerRest.Reply tagged = docker.post("/images/" + tag + "/tag?repo=" + DockerRest.path(repo) + "&tag="
+                    + DockerRest.path(version), null);
+            if (!tagged.ok()) {
+                throw new BuildException(500, "tagging " + tag + " as " + target + " failed: " + tagged.message(), "");
+            }
+            // The engine wants credentials on every push; the stack's registry needs none.
+            String none = Base64.getEncoder().encodeToString("{}".getBytes(StandardCharsets.UTF_8));
+            DockerRest.Progress pushed = docker.stream("POST", "/images/" + repo + "/push?tag=" + DockerRest.path(version),
+                    Map.of("X-Registry-Auth", none), pushTimeout);
+            if (!pushed.ok()) {
+                throw new BuildException(503, "pushing " + target + " to the stack's registry failed: " + pushed.error()
+                        + " (is the registry up? docker service ps <stack>_registry)", "");
+            }
+        } catch (ManagementException e) {
+            throw new BuildException(503, e.getMessage(), "");
+        } catch (DockerApi.DeadlinePassed e) {
+            throw new BuildException(503, "pushing " + target + " to the stack's registry took longer than "
+                    + pushTimeout.toSeconds() + " s", "");
+        } catch (IOException e) {
+            throw new BuildException(503, DockerRest.unreachable(e).getMessage(), "");
+        }
+        log.accept("pushed " + target + " to the stack's registry");
+        return target;
+    }
+}
