@@ -4,8 +4,8 @@
 # (<stack>_registry-data, the images pushed to the registry; <stack>_nats-data, the queued calls) are kept, like the
 # secrets.
 #   --purge   also remove its secrets (<stack>_basic-auth-user, <stack>_basic-auth-password), the stored password
-#             and the volumes (queued calls not yet run are lost); the next scripts/up.sh then makes a new password
-#             and pushes every image again
+#             and the volumes (queued calls not yet run are lost), and untags this daemon's copies tagged for the
+#             stack's registry; the next scripts/up.sh then makes a new password and pushes every image again
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +28,10 @@ left() { # what of the stack is still there, one line each
   docker service ls -q --filter "label=com.docker.stack.namespace=$STACK"
   docker network ls -q --filter "label=com.docker.stack.namespace=$STACK"
 }
+
+# The port of the stack's registry, while its door still says it: --purge untags the local copies tagged for it.
+registry_port=$(docker service inspect --format '{{range .Endpoint.Ports}}{{.PublishedPort}}{{end}}' \
+  "${STACK}_registry-door" 2>/dev/null || true)
 
 if [ -n "$(left)" ] || [ -n "$(docker config ls -q --filter "label=com.docker.stack.namespace=$STACK")" ]; then
   say "removing the stack $STACK"
@@ -69,6 +73,12 @@ if $purge; then
     fi
     say "removed the volume $volume"
   done
+  # The registry is gone with its volume: the tags for it on this daemon (pushed images, built functions) only
+  # take room in `docker images` now. Untagging keeps every image another tag still names.
+  if [[ $registry_port =~ ^[0-9]+$ ]]; then
+    docker image ls --format '{{.Repository}}:{{.Tag}}' | grep "^127\.0\.0\.1:$registry_port/" \
+      | xargs -r docker image rm >/dev/null 2>&1 || true
+  fi
 else
   for volume in "${STACK}_registry-data" "${STACK}_nats-data"; do
     if docker volume inspect "$volume" >/dev/null 2>&1; then

@@ -14,6 +14,7 @@
 #   FAAS_SECRETS_DIR  where the generated admin password is kept ($HOME/.faas): <dir>/<stack>/basic-auth-password
 #   FAAS_UP_TIMEOUT   seconds to wait for everything to answer (180)
 #   FAAS_SKIP_BUILD   1: deploy the images already built (scripts/build-images.sh) without building again
+#   FAAS_CLI_DIR      where the faas CLI is installed (/usr/local/bin as root, else ~/.local/bin)
 #   FAAS_GRAFANA      1: add Grafana (stack.grafana.yml, GRAFANA_PORT 3000); its image needs a registry
 #   PROMETHEUS_IMAGE, ALERTMANAGER_IMAGE, NATS_IMAGE, GATEWAY_IMAGE, FUNCTIONS_REPO, FUNCTIONS_TAG: set them to use other images
 #                     as they are (not pushed to the stack's registry)
@@ -364,6 +365,20 @@ for ref in $(docker image ls --format '{{.Repository}}:{{.Tag}}' \
   esac
 done
 
+# ---- the faas CLI (cli/): next to the user's other tools ----
+if [ "$(id -u)" = 0 ]; then CLI_DIR=${FAAS_CLI_DIR:-/usr/local/bin}; else CLI_DIR=${FAAS_CLI_DIR:-$HOME/.local/bin}; fi
+CLI=""
+if [ -f cli/target/faas.jar ]; then
+  mkdir -p "$CLI_DIR/faas-cli"
+  # Copied then renamed: a faas running meanwhile keeps reading the jar it opened.
+  cp cli/target/faas.jar "$CLI_DIR/faas-cli/faas.jar.$$" && mv -f "$CLI_DIR/faas-cli/faas.jar.$$" "$CLI_DIR/faas-cli/faas.jar"
+  cp cli/faas "$CLI_DIR/faas-cli/faas.$$" && mv -f "$CLI_DIR/faas-cli/faas.$$" "$CLI_DIR/faas-cli/faas"
+  ln -sfn faas-cli/faas "$CLI_DIR/faas"
+  CLI=$CLI_DIR/faas
+else
+  say "warning: the faas CLI is not built (cli/target/faas.jar is missing: mvn -B -DskipTests package); not installed"
+fi
+
 # ---- how to call it ----
 ALEXA='{"session":{"sessionId":"s1","application":{"applicationId":"a1"}},"request":{"type":"IntentRequest","intent":{"name":"HostnameIntent"}}}'
 say "the stack $STACK is up in $((SECONDS - STARTED))s: $(services --filter label=function=true | wc -l) functions answer at $GW"
@@ -385,5 +400,14 @@ cat <<MSG
   Prometheus: http://$FAAS_HOST:$PROMETHEUS_PORT (alerts: http://$FAAS_HOST:$PROMETHEUS_PORT/alerts)
   Registry:   $REGISTRY on every node, from the node itself only (docker tag x $REGISTRY/you/x:1 && docker push $REGISTRY/you/x:1)
   Services:   docker stack services $STACK
+MSG
+if [ -n "$CLI" ]; then
+  cat <<MSG
+  CLI:        $CLI   (docs/cli.md)
+                $CLI login -g $GW -u admin --password-stdin < $PASSWORD_FILE
+                $CLI new hello --lang python3 && $CLI up -g $GW -f stack.yml
+MSG
+fi
+cat <<MSG
   Remove:     FAAS_STACK=$STACK scripts/down.sh   (--purge also removes the secrets, the stored password and the registry's images)
 MSG

@@ -61,7 +61,7 @@ class BlueprintIT {
             }
         } finally {
             for (String image : Cli.docker("image", "ls", "--format", "{{.Repository}}:{{.Tag}}").split("\n")) {
-                if (image.contains("faas-fn/bp-")) {
+                if (image.contains("faas-fn/bp-") || image.contains("faas-fn/http-job-")) {
                     Cli.run(ProjectFiles.root(), Map.of(), Duration.ofSeconds(30), "docker", "image", "rm", "-f", image);
                 }
             }

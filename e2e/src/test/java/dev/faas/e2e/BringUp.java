@@ -50,6 +50,8 @@ final class BringUp implements AutoCloseable {
                 "REGISTRY_PORT", Integer.toString(registryPort),
                 "FAAS_SECRETS_DIR", secretsDir.toString(),
                 "FAAS_SKIP_BUILD", "1",
+                // The CLI goes next to the password, not into the machine's PATH.
+                "FAAS_CLI_DIR", secretsDir.resolve("bin").toString(),
                 "FAAS_UP_TIMEOUT", "150"));
         env.putAll(overrides);
         return Cli.run(ProjectFiles.root(), env, Duration.ofSeconds(240), "scripts/up.sh");
@@ -100,6 +102,7 @@ final class BringUp implements AutoCloseable {
                 Duration.ofSeconds(120), "scripts/down.sh", "--purge");
         try {
             Files.deleteIfExists(secretsDir.resolve(stack));
+            deleteTree(secretsDir.resolve("bin"));
             Files.deleteIfExists(secretsDir);
         } catch (IOException e) {
             System.err.println("BringUp: cannot remove " + secretsDir + ": " + e);
@@ -110,6 +113,22 @@ final class BringUp implements AutoCloseable {
                 Cli.docker("secret", "ls", "-q", "--filter", "name=" + stack + "_")).trim();
         if (!r.ok() || !left.isEmpty()) {
             throw new AssertionError("scripts/down.sh --purge left the stack " + stack + " behind (" + left + "):\n" + r.output());
+        }
+    }
+
+    /** The CLI scripts/up.sh installed for this stack, or where it would be. */
+    Path cli() {
+        return secretsDir.resolve("bin").resolve("faas");
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# The Blueprint FaaS spec's performance targets (docs/blueprint.md), on a stack of its own brought up by
+# scripts/up.sh, in one run:
+#   0. deploy: a zip with a `bootstrap` (busybox sh exec'ing cat: the cheapest bootstrap, so the platform's own cost
+#      shows) through PUT /api/functions/{id}: upload -> deployed, and -> the first successful invoke.
+#   1. warm invokes: wrk POSTs {job_id, args} to /api/functions/{id}/invoke and, interleaved in the same run (A B A B,
+#      ROUNDS rounds), the same body to /function/{id} (the sync path the invoke runs through, without the Blueprint
+#      JSON around it), at 1 and 16 connections: req/s, p50, p99, errors; the ratio invoke / sync.
+#   2. 100 concurrent invocations for DURATION: errors must be 0.
+#   3. cold starts: COLD times, the function taken to 0 replicas, then one invoke timed (the call is held while a
+#      replica starts): p50 / max.
+# Spec targets: warm p50 < 50 ms, p99 < 100 ms, >= 1,000 req/s per function (100 minimum), >= 100 concurrent;
+# cold start p50 < 500 ms, p99 < 1 s. Prints the gateway's RSS at the end. Everything is removed at the end.
+# usage: bench/blueprint.sh     (DURATION=10s ROUNDS=3 COLD=5 to change the runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-10s}
+ROUNDS=${ROUNDS:-3}
+COLD=${COLD:-5}
+STACK=bpbench$RANDOM
+WORK=$(mktemp -d)
+FN=bpbench
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+GATEWAY_PORT=$(free_port)
+GW=http://127.0.0.1:$GATEWAY_PORT
+export FAAS_STACK=$STACK FAAS_SECRETS_DIR=$WORK/secrets GATEWAY_PORT PROMETHEUS_PORT=$(free_port) REGISTRY_PORT=$(free_port)
+
+die() { printf 'blueprint-bench: error: %s\n' "$*" >&2; exit 1; }
+say() { printf 'blueprint-bench: %s\n' "$*"; }
+now_ms() { date +%s%3N; }
+cleanup() {
+  if [ -n "${AUTH:-}" ]; then
+    curl -s -o /dev/null -u "$AUTH" -X DELETE "$GW/api/functions/$FN" || true
+  fi
+  scripts/down.sh --purge >/dev/null 2>&1 || true
+  for image in $(docker image ls --format '{{.Repository}}:{{.Tag}}' | grep "faas-fn/$FN:" || true); do
+    docker image rm -f "$image" >/dev/null 2>&1 || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+command -v wrk >/dev/null || die "wrk is missing (apt-get install wrk)"
+command -v zip >/dev/null || command -v python3 >/dev/null || die "python3 is missing"
+docker image inspect faas/gateway faas/watchdog >/dev/null 2>&1 || die "the images are missing: run scripts/build-images.sh"
+
+say "bringing up the stack $STACK (scripts/up.sh)"
+FAAS_SKIP_BUILD=1 scripts/up.sh >"$WORK/up.log" 2>&1 || { cat "$WORK/up.log" >&2; die "scripts/up.sh failed"; }
+AUTH="admin:$(cat "$WORK/secrets/$STACK/basic-auth-password")"
+BASIC="Basic $(printf '%s' "$AUTH" | base64 -w0)"
+
+python3 - "$WORK/fn.zip" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    info = zipfile.ZipInfo("bootstrap")
+    info.external_attr = 0o100755 << 16
+    z.writestr(info, "#!/bin/sh\nexec cat\n")
+PY
+CONFIG=$(printf '{"memory_mb":256,"timeout_secs":30,"max_concurrency":1000}' | base64 -w0)
+BODY='{"job_id":1,"args":[104,101,108,108,111]}'
+
+say "0. deploy a bootstrap zip"
+t0=$(now_ms)
+code=$(curl -s -o "$WORK/deploy.json" -w '%{http_code}' -u "$AUTH" -X PUT "$GW/api/functions/$FN" \
+  -H 'Content-Type: application/zip' -H "X-Blueprint-Config: $CONFIG" --data-binary @"$WORK/fn.zip")
+t1=$(now_ms)
+[ "$code" = 200 ] || die "deploy answered $code: $(cat "$WORK/deploy.json")"
+for _ in $(seq 200); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -u "$AUTH" "$GW/api/functions/$FN/invoke" -d "$BODY")" = 200 ] && break
+  sleep 0.05
+done
+t2=$(now_ms)
+say "upload -> deployed $((t1 - t0)) ms (its cold_start_ms $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cold_start_ms"])' "$WORK/deploy.json")), upload -> first successful invoke $((t2 - t0)) ms"
+
+cat > "$WORK/post.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '$BODY'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "$BASIC"
+LUA
+# wrk's summary as "req/s p50_ms p99_ms errors" (non-2xx plus socket errors)
+measure() { # measure <conns> <duration> <url>
+  wrk -t1 -c"$1" -d"$2" --latency -s "$WORK/post.lua" "$3" 2>&1 | awk '
+    /Requests\/sec/ {rps=$2}
+    /Non-2xx/ {bad+=$5}
+    /Socket errors/ {gsub(",", ""); bad+=$4+$6+$8+$10}
+    $1=="50%" {p50=$2} $1=="99%" {p99=$2}
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    END {printf "%.0f %.2f %.2f %d\n", rps, ms(p50), ms(p99), bad+0}'
+}
+median() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+
+say "warming up (10s of each)"
+measure 16 10s "$GW/api/functions/$FN/invoke" >/dev/null
+measure 16 10s "$GW/function/$FN" >/dev/null
+
+say "1. warm invokes, $DURATION per round, $ROUNDS rounds interleaved"
+printf '%-6s %-6s %-32s %10s %9s %9s %7s\n' conns round path req/s p50_ms p99_ms errors
+for conns in 1 16; do
+  B=(); S=()
+  for r in $(seq "$ROUNDS"); do
+    read -r rps p50 p99 bad <<<"$(measure "$conns" "$DURATION" "$GW/api/functions/$FN/invoke")"
+    B+=("$rps"); printf '%-6s %-6s %-32s %10s %9s %9s %7s\n' "$conns" "$r" "/api/functions/$FN/invoke" "$rps" "$p50" "$p99" "$bad"
+    read -r rps p50 p99 bad <<<"$(measure "$conns" "$DURATION" "$GW/function/$FN")"
+    S+=("$rps"); printf '%-6s %-6s %-32s %10s %9s %9s %7s\n' "$conns" "$r" "/function/$FN" "$rps" "$p50" "$p99" "$bad"
+  done
+  say "$conns connections: median invoke $(median "${B[@]}") req/s vs sync path $(median "${S[@]}") req/s: $(awk -v a="$(median "${B[@]}")" -v s="$(median "${S[@]}")" 'BEGIN {printf "%.2f", a/s}')x"
+done
+
+say "2. 100 concurrent invocations for $DURATION"
+read -r rps p50 p99 bad <<<"$(measure 100 "$DURATION" "$GW/api/functions/$FN/invoke")"
+say "100 connections: $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $bad"
+
+say "3. cold starts ($COLD), from 0 replicas"
+: > "$WORK/cold"
+for i in $(seq "$COLD"); do
+  curl -s -o /dev/null -u "$AUTH" "$GW/system/scale-function/$FN" -d "{\"serviceName\":\"$FN\",\"replicas\":0}"
+  for _ in $(seq 200); do
+    [ -z "$(docker ps -q --filter "label=com.docker.swarm.service.name=$FN")" ] && break
+    sleep 0.1
+  done
+  sleep 1
+  curl -s -o /dev/null -w '%{time_total}\n' -u "$AUTH" "$GW/api/functions/$FN/invoke" -d "$BODY" >> "$WORK/cold"
+done
+python3 - "$WORK/cold" <<'PY'
+import sys
+v = sorted(float(l) * 1000 for l in open(sys.argv[1]) if l.strip())
+print(f"cold invoke ms: p50 {v[len(v)//2]:.0f}, max {v[-1]:.0f} ({len(v)} runs): " + " ".join(f"{x:.0f}" for x in v))
+PY
+rss() { docker stats --no-stream --format '{{.MemUsage}}' "$(docker ps -q --filter "label=com.docker.swarm.service.name=${STACK}_$1" | head -1)" | cut -d/ -f1; }
+say "memory after the run: gateway $(rss gateway)"
