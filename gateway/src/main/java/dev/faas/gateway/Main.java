@@ -174,10 +174,8 @@ public final class Main {
         timer.scheduleWithFixedDelay(idle::check, 1, 1, TimeUnit.SECONDS);
 
         FunctionProxy proxy = new FunctionProxy(registry, balancers, metrics, config, coldStarts);
-        Builds builds = new Builds(images, manager, new BuildContexts(Path.of(buildConfig.templates())), name -> {
-            dev.faas.gateway.provider.Function f = proxy.find(name);
-            return f != null && f.hasReadyReplica();
-        }, new Builds.Settings(new Archives.Limits(buildConfig.maxUnpacked(), buildConfig.maxFiles()), buildWork,
+        Builds builds = new Builds(images, manager, new BuildContexts(Path.of(buildConfig.templates())), proxy::find,
+                new Builds.Settings(new Archives.Limits(buildConfig.maxUnpacked(), buildConfig.maxFiles()), buildWork,
                 "faas-fn", buildConfig.readyTimeout(), buildConfig.concurrency()));
         if (manager instanceof SwarmManager swarm) {
             management = management(swarm, swarm.secrets(), swarm.logs(), metrics, namespace, config.maxReplicas(),

@@ -63,23 +63,17 @@ public final class BuildsHandler {
     }
 
     private void build(HttpServerExchange exchange) throws ManagementException, IOException {
-        String name = Api.query(exchange, "name");
-        DeploymentRequests.requireName("name", name);
-        String deploy = Api.query(exchange, "deploy");
-        if (!deploy.isEmpty() && !deploy.equals("true") && !deploy.equals("false")) {
-            throw Api.invalid("deploy is true or false, not \"" + DeploymentRequests.printable(deploy) + "\"");
-        }
-        FunctionConfig config = config(exchange.getRequestHeaders().getFirst("X-Function-Config"));
-        FunctionDeployment deployment = DeploymentRequests.validate(config.deployment(name), maxReplicas);
-        boolean stream = accepts(exchange, NDJSON);
         BuildRequest request;
         try {
-            request = new BuildRequest(name, Api.query(exchange, "lang"), uploads.receive(exchange), deployment,
-                    config.buildArgs(), !deploy.equals("false"));
+            request = request(exchange);
+        } catch (ManagementException e) {
+            Api.json(exchange, Api.status(e.reason()), Map.of("error", e.getMessage()));
+            return;
         } catch (BuildException e) {
             fail(exchange, e, false, null);
             return;
         }
+        boolean stream = accepts(exchange, NDJSON);
         if (!stream) {
             try {
                 Api.json(exchange, 200, done(builds.run(request, BuildEvents.NONE)));
@@ -99,7 +93,24 @@ public final class BuildsHandler {
         } catch (BuildException e) {
             fail(exchange, e, true, lines);
         }
-        out.close();
+        lines.close();
+    }
+
+    /** Everything checked before the upload is received; then the upload, which the build removes. */
+    private BuildRequest request(HttpServerExchange exchange) throws ManagementException, BuildException, IOException {
+        String name = Api.query(exchange, "name");
+        DeploymentRequests.requireName("name", name);
+        String deploy = Api.query(exchange, "deploy");
+        if (!deploy.isEmpty() && !deploy.equals("true") && !deploy.equals("false")) {
+            throw Api.invalid("deploy is true or false, not \"" + DeploymentRequests.printable(deploy) + "\"");
+        }
+        FunctionConfig config = config(exchange.getRequestHeaders().getFirst("X-Function-Config"));
+        FunctionDeployment deployment = DeploymentRequests.validate(config.deployment(name), maxReplicas);
+        if (builds.isRunning(name)) {
+            throw new BuildException(409, "a build of " + name + " is running: wait for it to end", "");
+        }
+        return new BuildRequest(name, Api.query(exchange, "lang"), uploads.receive(exchange), deployment,
+                config.buildArgs(), !deploy.equals("false"), false);
     }
 
     private static FunctionConfig config(String header) throws ManagementException {
@@ -120,11 +131,29 @@ public final class BuildsHandler {
             if (c == null) {
                 throw Api.invalid("X-Function-Config is null: send a JSON object");
             }
+            noNulls("envVars", c.envVars());
+            noNulls("labels", c.labels());
+            noNulls("annotations", c.annotations());
+            noNulls("buildArgs", c.buildArgs());
+            noNulls("secrets", c.secrets() == null ? null : Map.of("", c.secrets()));
+            noNulls("constraints", c.constraints() == null ? null : Map.of("", c.constraints()));
             return c;
         } catch (JsonProcessingException e) {
             throw Api.invalid("X-Function-Config: " + Api.describe(e));
         } catch (java.io.IOException e) {
             throw Api.invalid("X-Function-Config cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** JSON's null in a map or list would fail deep in the build (after the upload): a 400 now. */
+    private static void noNulls(String field, Map<String, ?> values) throws ManagementException {
+        if (values == null) {
+            return;
+        }
+        for (Object v : values.values()) {
+            if (v == null || v instanceof List<?> list && list.contains(null)) {
+                throw Api.invalid("X-Function-Config: " + field + " holds a null; give strings");
+            }
         }
     }
 
@@ -182,6 +211,11 @@ public final class BuildsHandler {
         @Override
         public void log(String line) {
             write(Map.of("event", "log", "line", line));
+        }
+
+        synchronized void close() throws IOException {
+            broken = true; // a log line arriving late is dropped, not written after the end
+            out.close();
         }
 
         synchronized void write(Map<String, Object> event) {

@@ -15,9 +15,12 @@ import java.util.function.UnaryOperator;
 /**
  * API keys for {@code Authorization: Bearer <key>} (the Blueprint FaaS spec's usual scheme), each in a Docker secret
  * named by {@code blueprint_api_keys}. A Bearer header is checked against every key in full, in time that does not
- * depend on where they differ; any other request goes on to basic auth.
+ * depend on where they differ; any other request goes on to basic auth. A key is not the admin's password: it reaches
+ * only the functions deployed through the Blueprint routes ({@link #USED}).
  */
 public final class BearerKeys {
+    /** On an exchange let through by a Bearer key: it may reach only what the Blueprint door made. */
+    public static final io.undertow.util.AttachmentKey<Boolean> USED = io.undertow.util.AttachmentKey.create(Boolean.class);
     private final List<byte[]> keys;
 
     BearerKeys(List<byte[]> keys) {
@@ -68,6 +71,7 @@ public final class BearerKeys {
                 if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
                     guarded.handleRequest(exchange);
                 } else if (accepts(authorization)) {
+                    exchange.putAttachment(USED, true);
                     next.handleRequest(exchange);
                 } else {
                     refuse(exchange);

@@ -109,16 +109,27 @@ final class BlueprintFunctions {
             BuildResult r;
             try {
                 r = builds.run(new BuildRequest(id, BuildContexts.BOOTSTRAP, archive, deployment(id, config, size),
-                        Map.of(), true), BuildEvents.NONE);
+                        Map.of(), true, true), BuildEvents.NONE);
             } catch (BuildException e) {
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("function_id", id);
                 if (!e.logTail().isEmpty()) {
                     details.put("log_tail", e.logTail());
                 }
-                int status = e.status() == 400 || e.status() == 413 || e.status() == 409 ? e.status() : 500;
-                throw new BlueprintError(status, status == 500 ? "BUILD_FAILED" : status == 409 ? "CONFLICT"
-                        : status == 413 ? "PAYLOAD_TOO_LARGE" : "INVALID_ZIP", e.getMessage(), details);
+                int status = switch (e.status()) {
+                    case 400, 409, 413 -> e.status();
+                    case 503, 504 -> 503;
+                    default -> 500;
+                };
+                String code = switch (status) {
+                    case 400 -> "INVALID_ZIP";
+                    case 409 -> "CONFLICT";
+                    case 413 -> "PAYLOAD_TOO_LARGE";
+                    case 503 -> "UNAVAILABLE";
+                    default -> "BUILD_FAILED";
+                };
+                throw new BlueprintError(status, code, status == 409 ? "Function already exists" : e.getMessage(),
+                        details);
             }
             long coldStart = r.readySeconds() < 0 ? 0 : Math.round(r.readySeconds() * 1000);
             coldStartMs.put(id, coldStart);
@@ -133,9 +144,23 @@ final class BlueprintFunctions {
         });
     }
 
+    /** A Bearer key reaches only the Blueprint door's own functions: to it, the others do not exist. */
+    static boolean hidden(HttpServerExchange exchange, Map<String, String> labels) {
+        return exchange.getAttachment(dev.faas.gateway.auth.BearerKeys.USED) != null
+                && !"true".equals(labels.get(LABEL));
+    }
+
+    private FunctionStatus visible(HttpServerExchange exchange, String id) throws ManagementException, BlueprintError {
+        FunctionStatus s = manager.get(id);
+        if (hidden(exchange, s.labels())) {
+            throw BlueprintError.notFound(id);
+        }
+        return s;
+    }
+
     HttpHandler info() {
         return blocking((exchange, id) -> {
-            FunctionStatus s = manager.get(id);
+            FunctionStatus s = visible(exchange, id);
             Map<String, String> a = s.annotations();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("function_id", id);
@@ -154,6 +179,7 @@ final class BlueprintFunctions {
 
     HttpHandler undeploy() {
         return blocking((exchange, id) -> {
+            visible(exchange, id);
             manager.delete(id);
             coldStartMs.remove(id);
             Replies.json(exchange, 200, Map.of("function_id", id, "status", "deleted"));
@@ -164,7 +190,7 @@ final class BlueprintFunctions {
     HttpHandler warm() {
         return blocking((exchange, id) -> {
             Function f = functions.apply(id);
-            if (f == null) {
+            if (f == null || hidden(exchange, f.labels())) {
                 throw BlueprintError.notFound(id);
             }
             if (f.desiredReplicas() == 0) {

@@ -74,7 +74,7 @@ final class BlueprintInvokes {
         return exchange -> {
             String id = Replies.parameter(exchange, "id");
             Function f = functions.apply(id);
-            if (f == null) {
+            if (f == null || BlueprintFunctions.hidden(exchange, f.labels())) {
                 Replies.error(exchange, BlueprintError.notFound(id));
                 return;
             }
@@ -101,7 +101,8 @@ final class BlueprintInvokes {
     }
 
     private void invoke(HttpServerExchange exchange, String function) {
-        if (functions.apply(function) == null) {
+        Function f = functions.apply(function);
+        if (f == null || BlueprintFunctions.hidden(exchange, f.labels())) {
             Replies.error(exchange, BlueprintError.notFound(function));
             return;
         }

@@ -28,8 +28,55 @@ public final class Archives {
 
     private Archives() {}
 
-    /** Unpacks {@code archive} into {@code into} (which must exist and be empty); returns the bytes unpacked. */
+    /**
+     * Unpacks {@code archive} into {@code into} (which must exist and be empty); returns the bytes unpacked. A damaged
+     * archive (bad compressed data, a truncated file, a name used as both file and directory) is a 400.
+     */
     public static long unpack(Path archive, Path into, Limits limits) throws BuildException, IOException {
+        try {
+            return unpackChecked(archive, into, limits);
+        } catch (java.nio.file.FileSystemException e) {
+            if (e.getFile() != null && e.getFile().startsWith(into.toString())) {
+                throw BuildException.invalid("the archive cannot be unpacked: " + e.getMessage());
+            }
+            throw e;
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            throw BuildException.invalid("the archive is damaged: " + e.getMessage());
+        } catch (IOException e) {
+            if (e.getClass().getName().startsWith("org.apache.commons.compress")
+                    || String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("corrupt")
+                    || String.valueOf(e.getMessage()).contains("Truncated")) {
+                throw BuildException.invalid("the archive is damaged: " + e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The entry count a zip's end-of-central-directory record declares (the last 22 bytes, or up to 64 KiB before
+     * them when the zip has a comment); {@code Long.MAX_VALUE} for a ZIP64 archive, which declares more than 65,535.
+     */
+    static long declaredEntries(Path zip) throws IOException, BuildException {
+        long size = Files.size(zip);
+        int tail = (int) Math.min(size, 22 + 65_535);
+        byte[] b = new byte[tail];
+        try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(zip)) {
+            ch.position(size - tail);
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(b);
+            while (buffer.hasRemaining() && ch.read(buffer) > 0) {
+                // read the whole tail
+            }
+        }
+        for (int i = tail - 22; i >= 0; i--) {
+            if (b[i] == 0x50 && b[i + 1] == 0x4b && b[i + 2] == 0x05 && b[i + 3] == 0x06) {
+                int total = (b[i + 10] & 0xff) | (b[i + 11] & 0xff) << 8;
+                return total == 0xffff ? Long.MAX_VALUE : total;
+            }
+        }
+        throw BuildException.invalid("the zip has no end of central directory: it is truncated or not a zip");
+    }
+
+    private static long unpackChecked(Path archive, Path into, Limits limits) throws BuildException, IOException {
         byte[] magic = new byte[4];
         int n;
         try (InputStream in = Files.newInputStream(archive)) {
@@ -50,6 +97,12 @@ public final class Archives {
 
     private static long unzip(Path archive, Path into, Limits limits) throws BuildException, IOException {
         Counter count = new Counter(limits);
+        long declared = declaredEntries(archive);
+        if (declared > limits.maxFiles()) {
+            // Refused before the central directory is read: its entries, held in memory, could exhaust the heap.
+            throw BuildException.tooLarge("the archive holds more than " + limits.maxFiles()
+                    + " files and directories (build_max_files)");
+        }
         ZipFile zip;
         try {
             zip = ZipFile.builder().setPath(archive).get();
@@ -64,11 +117,11 @@ public final class Archives {
                     throw BuildException.invalid("the archive holds a link (" + printable(e.getName())
                             + "): links are refused, pack the file itself");
                 }
+                count.file(e.getName());
                 if (e.isDirectory()) {
                     Files.createDirectories(target);
                     continue;
                 }
-                count.file(e.getName());
                 Files.createDirectories(target.getParent());
                 try (InputStream in = zip.getInputStream(e)) {
                     write(in, target, count, executable(e.getUnixMode()));
@@ -88,15 +141,16 @@ public final class Archives {
                     throw BuildException.invalid("the archive holds a link (" + printable(e.getName()) + " -> "
                             + printable(e.getLinkName()) + "): links are refused, pack the file itself");
                 }
+                count.file(e.getName());
                 if (e.isDirectory()) {
                     Files.createDirectories(target);
                     continue;
                 }
-                if (!e.isFile()) {
+                // isFile() is also true of FIFOs and devices in commons-compress: ask for those first.
+                if (e.isFIFO() || e.isCharacterDevice() || e.isBlockDevice() || !e.isFile()) {
                     throw BuildException.invalid("the archive holds " + printable(e.getName())
                             + ", which is not a file or a directory (a device or FIFO)");
                 }
-                count.file(e.getName());
                 Files.createDirectories(target.getParent());
                 write(tar, target, count, executable(e.getMode()));
             }

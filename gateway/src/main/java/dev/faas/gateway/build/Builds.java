@@ -22,7 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
+import dev.faas.gateway.provider.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,26 +51,32 @@ public final class Builds {
     private final ImageBuilder images;
     private final FunctionManager functions;
     private final BuildContexts contexts;
-    private final Predicate<String> ready;
+    private final java.util.function.Function<String, Function> find;
     private final Settings settings;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.Semaphore slots;
 
-    /** @param ready whether the function of that name has a replica ready for calls (the gateway's registry) */
-    public Builds(ImageBuilder images, FunctionManager functions, BuildContexts contexts, Predicate<String> ready,
-                  Settings settings) {
+    /** @param find the function of that name as the gateway routes to it (its ready replicas), or null */
+    public Builds(ImageBuilder images, FunctionManager functions, BuildContexts contexts,
+                  java.util.function.Function<String, Function> find, Settings settings) {
         this.images = images;
         this.functions = functions;
         this.contexts = contexts;
-        this.ready = ready;
+        this.find = find;
         this.settings = settings;
         this.slots = new java.util.concurrent.Semaphore(settings.concurrency(), true);
+    }
+
+    /** Whether a build of this function runs now (names that differ only in case are one function to Swarm). */
+    public boolean isRunning(String name) {
+        return running.contains(name.toLowerCase(Locale.ROOT));
     }
 
     public BuildResult run(BuildRequest request, BuildEvents events) throws BuildException {
         long started = System.nanoTime();
         String name = request.function();
-        if (!running.add(name)) {
+        String key = name.toLowerCase(Locale.ROOT);
+        if (!running.add(key)) {
             delete(request.archive());
             throw new BuildException(409, "a build of " + name + " is running: wait for it to end", "");
         }
@@ -98,6 +104,9 @@ public final class Builds {
                 } finally {
                     slots.release();
                 }
+                if (images.imageId(tag).isEmpty()) {
+                    throw new BuildException(422, "the build ended without an image " + tag + ": see its log", "");
+                }
                 LOG.info("event=image_built function={} image={} lang={}", name, tag, prepared.lang());
             } else {
                 events.step("an image of this content exists (" + tag + "): nothing to build");
@@ -107,9 +116,10 @@ public final class Builds {
                 return new BuildResult(name, image, built, "built", false, seconds(started), -1, bytes);
             }
             long deployed = System.nanoTime();
-            String action = deploy(request.deployment(), image);
+            Set<String> before = readyReplicas(name);
+            String action = deploy(request.deployment(), image, request.createOnly());
             events.step(action + " " + name);
-            boolean isReady = awaitReady(name);
+            boolean isReady = action.equals("unchanged") ? !before.isEmpty() : awaitNewReplica(name, before);
             double readySeconds = isReady ? seconds(deployed) : -1;
             if (!isReady) {
                 events.step("no replica of " + name + " is ready after " + settings.readyTimeout().toSeconds()
@@ -126,7 +136,7 @@ public final class Builds {
             if (work != null) {
                 delete(work);
             }
-            running.remove(name);
+            running.remove(key);
         }
     }
 
@@ -135,15 +145,28 @@ public final class Builds {
         Map<String, String> bases = new HashMap<>();
         Path dockerfile = context.resolve("Dockerfile");
         if (Files.isRegularFile(dockerfile)) {
-            for (String base : Dockerfiles.baseImages(Files.readString(dockerfile, StandardCharsets.UTF_8), buildArgs)) {
-                bases.put(base, images.imageId(base));
+            String text = Files.readString(dockerfile, StandardCharsets.UTF_8);
+            String remote = Dockerfiles.remoteAdd(text);
+            if (remote != null) {
+                throw BuildException.invalid("the Dockerfile downloads at build time (" + Archives.printable(remote)
+                        + "): builds have no network; put the file into the upload and ADD or COPY it from there");
+            }
+            for (String base : Dockerfiles.baseImages(text, buildArgs)) {
+                String id = images.imageId(base);
+                if (id.isEmpty()) {
+                    // The classic builder would pull it, whatever networkmode says: builds never pull.
+                    throw BuildException.invalid("the base image " + Archives.printable(base) + " is not on the"
+                            + " manager's engine, and builds never pull: build or load it there first (docker"
+                            + " load), or build on a base that is (faas/watchdog, faas/python3, faas/node)");
+                }
+                bases.put(base, id);
             }
         }
         return settings.repository() + "/" + name.toLowerCase(Locale.ROOT) + ":" + ContentTag.of(context, buildArgs, bases);
     }
 
     /** Creates the function, or updates it unless it already runs this image with these settings. */
-    private String deploy(FunctionDeployment wanted, String image) throws BuildException {
+    private String deploy(FunctionDeployment wanted, String image, boolean createOnly) throws BuildException {
         Map<String, String> annotations = new LinkedHashMap<>(wanted.annotations());
         FunctionDeployment withImage = with(wanted, image, annotations);
         annotations.put(DIGEST_ANNOTATION, digest(withImage));
@@ -158,6 +181,9 @@ public final class Builds {
                 }
                 functions.deploy(d);
                 return "created";
+            }
+            if (createOnly) {
+                throw new BuildException(409, "a function named " + d.service() + " exists already", "");
             }
             if (annotations.get(DIGEST_ANNOTATION).equals(current.annotations().get(DIGEST_ANNOTATION))) {
                 return "unchanged";
@@ -195,9 +221,25 @@ public final class Builds {
         }
     }
 
-    private boolean awaitReady(String name) {
+    private Set<String> readyReplicas(String name) {
+        Function f = find.apply(name);
+        return f == null ? Set.of() : f.replicas().stream().map(r -> r.id()).collect(java.util.stream.Collectors.toSet());
+    }
+
+    /**
+     * Until a replica that was not ready before the deploy is (the new version: an update starts its replicas before
+     * stopping the old ones), or the function is at zero replicas by choice (the next call starts it).
+     */
+    private boolean awaitNewReplica(String name, Set<String> before) {
         long deadline = System.nanoTime() + settings.readyTimeout().toNanos();
-        while (!ready.test(name)) {
+        while (true) {
+            Function f = find.apply(name);
+            if (f != null && f.desiredReplicas() == 0) {
+                return false;
+            }
+            if (f != null && f.replicas().stream().anyMatch(r -> !before.contains(r.id()))) {
+                return true;
+            }
             if (System.nanoTime() > deadline) {
                 return false;
             }
@@ -208,7 +250,6 @@ public final class Builds {
                 return false;
             }
         }
-        return true;
     }
 
     private static double seconds(long since) {

@@ -16,10 +16,23 @@ import java.util.regex.Pattern;
 final class Dockerfiles {
     private static final Pattern ARG = Pattern.compile("(?i)^\\s*ARG\\s+([A-Za-z_][A-Za-z0-9_]*)(?:=(\\S*))?");
     private static final Pattern FROM = Pattern.compile("(?i)^\\s*FROM\\s+(?:--platform=\\S+\\s+)?(\\S+)(?:\\s+AS\\s+(\\S+))?");
+    private static final Pattern COPY_FROM = Pattern.compile("(?i)^\\s*COPY\\s+.*--from=(\\S+)");
+    private static final Pattern ADD_URL = Pattern.compile("(?i)^\\s*ADD\\s+(?:--\\S+\\s+)*\\S*(https?|ftp|git)://");
     private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}|\\$([A-Za-z_][A-Za-z0-9_]*)");
 
     private Dockerfiles() {}
 
+    /** The first {@code ADD <url>} line, or null: the engine itself would download it, whatever the build's network. */
+    static String remoteAdd(String dockerfile) {
+        for (String line : dockerfile.split("\n")) {
+            if (ADD_URL.matcher(line).find()) {
+                return line.strip();
+            }
+        }
+        return null;
+    }
+
+    /** Every image a build needs: its FROM lines and COPY --from of an image rather than a stage. */
     static List<String> baseImages(String dockerfile, Map<String, String> buildArgs) {
         Map<String, String> args = new HashMap<>();
         Set<String> stages = new HashSet<>();
@@ -29,6 +42,14 @@ final class Dockerfiles {
             if (arg.find()) {
                 String name = arg.group(1);
                 args.put(name, buildArgs.getOrDefault(name, arg.group(2) == null ? "" : unquote(arg.group(2))));
+                continue;
+            }
+            Matcher copy = COPY_FROM.matcher(line);
+            if (copy.find()) {
+                String image = substitute(copy.group(1), args);
+                if (!stages.contains(image.toLowerCase()) && !image.matches("\\d+") && !bases.contains(image)) {
+                    bases.add(image);
+                }
                 continue;
             }
             Matcher from = FROM.matcher(line);

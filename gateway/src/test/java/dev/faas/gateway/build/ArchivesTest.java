@@ -95,6 +95,53 @@ class ArchivesTest {
     }
 
     @Test
+    void directoriesCountAsFilesAndAZipDeclaringTooManyIsRefusedBeforeItIsRead() throws Exception {
+        Path tar = dir.resolve("dirs.tar");
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(Files.newOutputStream(tar))) {
+            for (int i = 0; i < 101; i++) {
+                out.putArchiveEntry(new TarArchiveEntry("d" + i + "/"));
+                out.closeArchiveEntry();
+            }
+        }
+        assertEquals(413, assertThrows(BuildException.class,
+                () -> Archives.unpack(tar, Files.createDirectory(dir.resolve("out")), LIMITS)).status());
+        Entry[] many = new Entry[150];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = e("f" + i, "", 0644);
+        }
+        Path zip = zip(many);
+        assertEquals(150, Archives.declaredEntries(zip));
+        BuildException e = assertThrows(BuildException.class,
+                () -> Archives.unpack(zip, Files.createDirectory(dir.resolve("out2")), LIMITS));
+        assertTrue(e.getMessage().contains("build_max_files"), e.getMessage());
+    }
+
+    @Test
+    void aFifoOrADeviceIsRefused() throws Exception {
+        Path tar = dir.resolve("fifo.tar");
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(Files.newOutputStream(tar))) {
+            out.putArchiveEntry(new TarArchiveEntry("pipe", TarArchiveEntry.LF_FIFO));
+            out.closeArchiveEntry();
+        }
+        BuildException e = assertThrows(BuildException.class,
+                () -> Archives.unpack(tar, Files.createDirectory(dir.resolve("out")), LIMITS));
+        assertTrue(e.getMessage().contains("FIFO"), e.getMessage());
+    }
+
+    @Test
+    void aDamagedArchiveIsA400() throws Exception {
+        Path zip = zip(e("bootstrap", "x".repeat(5000), 0755));
+        byte[] bytes = Files.readAllBytes(zip);
+        for (int i = 40; i < 120; i++) {
+            bytes[i] = (byte) 0xff; // inside the deflated data
+        }
+        Files.write(zip, bytes);
+        BuildException e = assertThrows(BuildException.class,
+                () -> Archives.unpack(zip, Files.createDirectory(dir.resolve("out")), LIMITS));
+        assertEquals(400, e.status());
+    }
+
+    @Test
     void somethingThatIsNoArchiveIsA400() throws Exception {
         Path junk = dir.resolve("junk");
         Files.writeString(junk, "this is not an archive at all, just text that goes on ".repeat(20));

@@ -22,8 +22,9 @@ import java.util.function.Consumer;
 
 /**
  * Builds through the manager's Engine API ({@code POST /build}, the classic builder: there is no BuildKit here) and
- * pushes to the stack's registry so every node can pull. A build gets no network ({@code networkmode=none}: nothing
- * is downloaded at build time, and a Dockerfile cannot reach the platform's services), a memory limit, and a
+ * pushes to the stack's registry so every node can pull. A build's RUN steps get no network ({@code
+ * networkmode=none}: they cannot reach the platform's services; what the engine itself would fetch, a missing base
+ * or an {@code ADD <url>}, is refused before the build by {@code Builds}), a memory limit, and a
  * deadline after which its connection is closed, which makes the engine stop it. Intermediate containers are removed
  * even when a step fails ({@code forcerm}).
  */
@@ -50,8 +51,13 @@ public final class SwarmImageBuilder implements ImageBuilder {
         this.pushTimeout = pushTimeout;
     }
 
+    private static final java.util.regex.Pattern REFERENCE = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}");
+
     @Override
     public String imageId(String reference) throws BuildException {
+        if (!REFERENCE.matcher(reference).matches()) {
+            return ""; // not a name the engine could have an image under
+        }
         DockerRest.Reply reply;
         try {
             reply = docker.get("/images/" + reference + "/json");
@@ -68,12 +74,20 @@ public final class SwarmImageBuilder implements ImageBuilder {
                 + "&memory=" + memory + "&memswap=" + memory
                 + "&buildargs=" + DockerRest.path(DockerRest.JSON.valueToTree(buildArgs).toString());
         Deque<String> tail = new ArrayDeque<>();
+        // Filled on the Docker call's thread, read on this one (also after a deadline, while late lines may come).
         Consumer<String> kept = line -> {
-            if (tail.size() == TAIL_LINES) {
-                tail.removeFirst();
+            synchronized (tail) {
+                if (tail.size() == TAIL_LINES) {
+                    tail.removeFirst();
+                }
+                tail.addLast(line);
             }
-            tail.addLast(line);
             log.accept(line);
+        };
+        java.util.function.Supplier<String> tailText = () -> {
+            synchronized (tail) {
+                return String.join("\n", tail);
+            }
         };
         AtomicReference<DockerHttpClient.Response> open = new AtomicReference<>();
         String error;
@@ -93,12 +107,12 @@ public final class SwarmImageBuilder implements ImageBuilder {
                 response.close();
             }
             throw new BuildException(504, "the build took longer than build_timeout (" + timeout.toSeconds()
-                    + " s) and was stopped", String.join("\n", tail));
+                    + " s) and was stopped", tailText.get());
         } catch (IOException e) {
-            throw new BuildException(503, DockerRest.unreachable(e).getMessage(), String.join("\n", tail));
+            throw new BuildException(503, DockerRest.unreachable(e).getMessage(), tailText.get());
         }
         if (!error.isEmpty()) {
-            throw new BuildException(422, "the build failed: " + error, String.join("\n", tail));
+            throw new BuildException(422, "the build failed: " + error, tailText.get());
         }
     }
 
