@@ -4,8 +4,8 @@
 # (<stack>_registry-data, the images pushed to the registry; <stack>_nats-data, the queued calls) are kept, like the
 # secrets.
 #   --purge   also remove its secrets (<stack>_basic-auth-user, <stack>_basic-auth-password), the stored password
-#             and the volumes (queued calls not yet run are lost), and untags this daemon's copies tagged for the
-#             stack's registry; the next scripts/up.sh then makes a new password and pushes every image again
+#             and the volumes (queued calls not yet run are lost), the images its gateway built from code, and
+#             untags this daemon's copies tagged for the stack's registry; the next scripts/up.sh then makes a new password and pushes every image again
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -75,6 +75,9 @@ if $purge; then
   done
   # The registry is gone with its volume: the tags for it on this daemon (pushed images, built functions) only
   # take room in `docker images` now. Untagging keeps every image another tag still names.
+  # The images its gateway built from code (labelled with the stack's functions network).
+  docker image ls -q --filter "label=dev.faas.built-for=${STACK}_functions" | sort -u | xargs -r docker image rm -f \
+    >/dev/null 2>&1 || true
   if [[ $registry_port =~ ^[0-9]+$ ]]; then
     docker image ls --format '{{.Repository}}:{{.Tag}}' | grep "^127\.0\.0\.1:$registry_port/" \
       | xargs -r docker image rm >/dev/null 2>&1 || true

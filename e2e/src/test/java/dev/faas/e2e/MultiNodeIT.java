@@ -50,7 +50,9 @@ class MultiNodeIT {
 
     @BeforeAll
     void bringUp() {
-        List<String> images = new ArrayList<>(List.of("faas/gateway", "faas/prometheus", "faas/alertmanager", "faas/nats"));
+        // faas/watchdog: the manager builds functions on it (the builder never pulls).
+        List<String> images = new ArrayList<>(List.of("faas/gateway", "faas/prometheus", "faas/alertmanager", "faas/nats",
+                "faas/watchdog"));
         BringUp.FUNCTIONS.forEach(f -> images.add("faas/" + IMAGES.getOrDefault(f, f)));
         long started = System.nanoTime();
         // Only the registry's own images go to every node: a registry cannot bring itself.
@@ -285,6 +287,40 @@ class MultiNodeIT {
     }
 
     // ---- helpers ----
+
+    /**
+     * A function built from code on the manager (POST /system/builds) runs on the workers: the gateway pushed its image
+     * to the stack's registry, from which each worker pulled it.
+     */
+    @Test
+    @Order(7)
+    void aFunctionBuiltOnTheManagerRunsOnTheWorkers() throws Exception {
+        java.nio.file.Path ctx = java.nio.file.Files.createTempDirectory("mn-build");
+        try {
+            java.nio.file.Files.writeString(ctx.resolve("Dockerfile"), "ARG WATCHDOG_IMAGE=faas/watchdog\n"
+                    + "FROM ${WATCHDOG_IMAGE}\nENV fprocess=\"echo built here\"\n");
+            Cli.Result tar = Cli.run(ctx, Map.of(), Duration.ofSeconds(30), "tar", "-czf", "ctx.tgz", "Dockerfile");
+            assertTrue(tar.ok(), tar.output());
+            String config = java.util.Base64.getEncoder().encodeToString(JSON.writeValueAsBytes(Map.of(
+                    "labels", Map.of("com.openfaas.scale.min", "2", "com.openfaas.scale.max", "2"),
+                    "constraints", List.of("node.role == worker"))));
+            Cli.Result built = Cli.run(ctx, Map.of(), Duration.ofSeconds(300), "curl", "-s", "-u", "admin:" + password,
+                    "-H", "Content-Type: application/gzip", "-H", "X-Function-Config: " + config, "--data-binary",
+                    "@ctx.tgz", "http://" + MultiNodeSwarm.MANAGER + ":" + stack.gatewayPort + "/system/builds?name=mn-built");
+            assertTrue(built.ok() && built.output().contains("\"action\":\"created\""), built.output());
+            await("mn-built answers", Duration.ofSeconds(120), () -> gw.byPath("mn-built", "").statusCode() == 200);
+            assertEquals("built here\n", gw.byPath("mn-built", "").body());
+            await("mn-built has 2 replicas", Duration.ofSeconds(120), () -> runningTasks("mn-built").size() == 2);
+            for (JsonNode task : runningTasks("mn-built")) {
+                assertTrue(nodeName(task).matches("faasnode[23]"), "on a worker: " + nodeName(task));
+                assertTrue(task.path("Spec").path("ContainerSpec").path("Image").asText()
+                        .startsWith(registry + "/faas-fn/mn-built:"), "from the stack's registry: "
+                        + task.path("Spec").path("ContainerSpec").path("Image"));
+            }
+        } finally {
+            Cli.run(ctx, Map.of(), Duration.ofSeconds(10), "rm", "-rf", ctx.toString());
+        }
+    }
 
     private HttpResponse<String> deploy(String name, String image, Map<String, String> labels) {
         Map<String, Object> body = Map.of("service", name, "image", image, "labels", labels,

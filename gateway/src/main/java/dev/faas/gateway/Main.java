@@ -153,7 +153,7 @@ public final class Main {
             SwarmManager swarm = new SwarmManager(docker, config, swarmProvider::refreshNow);
             manager = swarm;
             images = new SwarmImageBuilder(docker, buildConfig.registry(), buildConfig.timeout(), buildConfig.memory(),
-                    config.imagePullTimeout());
+                    config.imagePullTimeout(), config.functionsNetwork());
         }
 
         // Lifecycle work off the request path: scale calls (they wait on Docker), hold timeouts, the idle check.
@@ -176,7 +176,7 @@ public final class Main {
         FunctionProxy proxy = new FunctionProxy(registry, balancers, metrics, config, coldStarts);
         Builds builds = new Builds(images, manager, new BuildContexts(Path.of(buildConfig.templates())), proxy::find,
                 new Builds.Settings(new Archives.Limits(buildConfig.maxUnpacked(), buildConfig.maxFiles()), buildWork,
-                "faas-fn", buildConfig.readyTimeout(), buildConfig.concurrency()));
+                "faas-fn", buildConfig.readyTimeout(), buildConfig.concurrency(), config.functionsNetwork()));
         if (manager instanceof SwarmManager swarm) {
             management = management(swarm, swarm.secrets(), swarm.logs(), metrics, namespace, config.maxReplicas(),
                     queueView, new BuildsHandler(builds, uploads, config.maxReplicas(), buildThreads).build());

@@ -44,9 +44,11 @@ public final class Builds {
      * @param repository   the image repository built functions are tagged in, before the function's name
      * @param readyTimeout how long a build waits for a replica of what it deployed to be ready
      * @param concurrency  builds Docker runs at once; the others wait their turn
+     * @param owner        who builds (the stack's functions network): part of the tag, so two stacks on one engine
+     *                     never share an image that removing one of them would take from the other
      */
     public record Settings(Archives.Limits limits, Path workRoot, String repository, java.time.Duration readyTimeout,
-                           int concurrency) {}
+                           int concurrency, String owner) {}
 
     private final ImageBuilder images;
     private final FunctionManager functions;
@@ -162,6 +164,7 @@ public final class Builds {
                 bases.put(base, id);
             }
         }
+        bases.put("(owner)", settings.owner());
         return settings.repository() + "/" + name.toLowerCase(Locale.ROOT) + ":" + ContentTag.of(context, buildArgs, bases);
     }
 

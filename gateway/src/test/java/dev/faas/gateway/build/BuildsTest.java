@@ -35,7 +35,7 @@ class BuildsTest {
     private Builds builds() {
         return new Builds(engine, swarm, new BuildContexts(Path.of("..", "templates").toAbsolutePath().normalize()),
                 name -> null, new Builds.Settings(new Archives.Limits(1 << 20, 100), dir, "faas-fn",
-                Duration.ofMillis(10), 1));
+                Duration.ofMillis(10), 1, "test_functions"));
     }
 
     private BuildRequest request(String name, String dockerfile, Map<String, String> env, boolean createOnly) throws Exception {

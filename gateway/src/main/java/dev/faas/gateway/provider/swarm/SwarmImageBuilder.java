@@ -37,12 +37,19 @@ public final class SwarmImageBuilder implements ImageBuilder {
     private final Duration timeout;
     private final long memory;
     private final Duration pushTimeout;
+    private final String builtFor;
+
+    /** The label every built image carries: the functions network of the stack whose gateway built it. */
+    public static final String BUILT_FOR = "dev.faas.built-for";
 
     /**
      * @param registry where built images are pushed ({@code host:port}), or "" to keep them on this engine only
      *                 (one node)
+     * @param builtFor the stack's functions network, as {@link #BUILT_FOR}: scripts/down.sh --purge removes those
      */
-    public SwarmImageBuilder(DockerApi api, String registry, Duration timeout, long memory, Duration pushTimeout) {
+    public SwarmImageBuilder(DockerApi api, String registry, Duration timeout, long memory, Duration pushTimeout,
+                             String builtFor) {
+        this.builtFor = builtFor;
         this.api = api;
         this.docker = new DockerRest(api);
         this.registry = registry;
@@ -72,7 +79,8 @@ public final class SwarmImageBuilder implements ImageBuilder {
             throws BuildException {
         String path = "/build?t=" + DockerRest.path(tag) + "&rm=1&forcerm=1&pull=0&networkmode=none"
                 + "&memory=" + memory + "&memswap=" + memory
-                + "&buildargs=" + DockerRest.path(DockerRest.JSON.valueToTree(buildArgs).toString());
+                + "&buildargs=" + DockerRest.path(DockerRest.JSON.valueToTree(buildArgs).toString())
+                + "&labels=" + DockerRest.path(DockerRest.JSON.valueToTree(Map.of(BUILT_FOR, builtFor)).toString());
         Deque<String> tail = new ArrayDeque<>();
         // Filled on the Docker call's thread, read on this one (also after a deadline, while late lines may come).
         Consumer<String> kept = line -> {
