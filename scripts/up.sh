@@ -405,7 +405,7 @@ if [ -n "$CLI" ]; then
   cat <<MSG
   CLI:        $CLI   (docs/cli.md)
                 $CLI login -g $GW -u admin --password-stdin < $PASSWORD_FILE
-                $CLI new hello --lang python3 && $CLI up -g $GW -f stack.yml
+                $CLI new hello --lang python3 -g $GW -f hello.yml && $CLI up -f hello.yml
 MSG
 fi
 cat <<MSG
