@@ -165,6 +165,15 @@ else
   say "warning: the secret ${STACK}_basic-auth-password exists but its password is not in $PASSWORD_FILE; if you lost it: FAAS_STACK=$STACK scripts/down.sh --purge, then run this again"
 fi
 
+# The Blueprint routes' Bearer key (docs/blueprint.md), kept beside the password.
+KEY_FILE=$SECRETS_DIR/blueprint-api-key
+if ! secret_exists "${STACK}_blueprint-api-key"; then
+  mkdir -p "$SECRETS_DIR" && chmod 700 "$SECRETS_DIR"
+  (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$KEY_FILE")
+  docker secret create --label "dev.faas.stack=$STACK" "${STACK}_blueprint-api-key" "$KEY_FILE" >/dev/null
+  say "created the secret ${STACK}_blueprint-api-key (the Blueprint routes' Bearer key, in $KEY_FILE)"
+fi
+
 # ---- the stack's tasks ----
 services() { docker service ls --filter "label=com.docker.stack.namespace=$STACK" --format '{{.Name}}' "$@"; }
 
@@ -398,6 +407,7 @@ cat <<MSG
   curl -s -u admin:"\$(cat $PASSWORD_FILE)" $GW/system/functions
 
   Prometheus: http://$FAAS_HOST:$PROMETHEUS_PORT (alerts: http://$FAAS_HOST:$PROMETHEUS_PORT/alerts)
+  Blueprint:  curl -H "Authorization: Bearer \$(cat $KEY_FILE)" $GW/api/functions/<id>   (docs/blueprint.md)
   Registry:   $REGISTRY on every node, from the node itself only (docker tag x $REGISTRY/you/x:1 && docker push $REGISTRY/you/x:1)
   Services:   docker stack services $STACK
 MSG

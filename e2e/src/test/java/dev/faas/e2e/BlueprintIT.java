@@ -54,7 +54,7 @@ class BlueprintIT {
             if (stack != null) {
                 // What the tests deployed through the API is not the stack's: it goes first, or the network stays.
                 GatewayClient admin = new GatewayClient(stack.gatewayPort);
-                for (String f : List.of("bp-echo", "bp-slow", "http-job-5", "bp-docker", "bp-python")) {
+                for (String f : List.of("bp-echo", "bp-slow", "http-job-5", "bp-docker", "bp-python", "bp-bearer")) {
                     admin.api("DELETE", "/system/functions", "{\"functionName\":\"" + f + "\"}", "admin", stack.password());
                 }
                 stack.close();
@@ -124,6 +124,35 @@ class BlueprintIT {
         assertEquals("deleted", JSON.readTree(undeploy.body).path("status").asText());
         waitFor(Duration.ofSeconds(30), () -> curl("-X", "POST", base + "/api/functions/bp-echo/invoke",
                 "-d", "{\"job_id\":1,\"args\":[]}").status == 404);
+    }
+
+    @Test
+    void aBearerKeyFromTheStacksSecretReachesTheBlueprintFunctionsAndNothingElse() throws Exception {
+        String key = "Authorization: Bearer " + stack.blueprintKey();
+        Reply deploy = bearer(key, "-X", "PUT", base + "/api/functions/bp-bearer", "--data-binary",
+                "@" + zip("bearer.zip", Map.of("bootstrap", ECHO)));
+        assertEquals(200, deploy.status, deploy.body);
+        Reply invoke = bearer(key, "-X", "POST", base + "/api/functions/bp-bearer/invoke", "-d", "{\"job_id\":2,\"args\":[9]}");
+        assertEquals(200, invoke.status, invoke.body);
+        assertEquals("[9]", JSON.readTree(invoke.body).path("result").toString(), invoke.body);
+        Reply wrong = bearer("Authorization: Bearer not-the-key-at-all-0000", base + "/api/functions/bp-bearer");
+        assertEquals(401, wrong.status, wrong.body);
+        assertEquals("UNAUTHORIZED", JSON.readTree(wrong.body).path("code").asText(), wrong.body);
+        Reply other = bearer(key, base + "/api/functions/catservice");
+        assertEquals(404, other.status, "a key reaches only the Blueprint door's functions: " + other.body);
+        assertEquals(401, bearer(key, base + "/system/functions").status, "a key is not the admin's password");
+        assertEquals(401, bearer("X-None: 1", base + "/api/functions/bp-bearer").status, "no credentials");
+        assertEquals(200, bearer(key, "-X", "DELETE", base + "/api/functions/bp-bearer").status);
+    }
+
+    /** curl with the given header instead of the admin's basic auth. */
+    private static Reply bearer(String header, String... args) {
+        List<String> command = new ArrayList<>(List.of("curl", "-s", "-H", header, "-w", "\n%{http_code}"));
+        command.addAll(List.of(args));
+        Cli.Result r = Cli.run(ProjectFiles.root(), Map.of(), Duration.ofSeconds(320), command.toArray(String[]::new));
+        int cut = r.output().lastIndexOf('\n');
+        assertTrue(r.ok() && cut >= 0, r.output());
+        return new Reply(Integer.parseInt(r.output().substring(cut + 1).strip()), r.output().substring(0, cut));
     }
 
     @Test

@@ -78,6 +78,15 @@ final class BringUp implements AutoCloseable {
         }
     }
 
+    /** The Blueprint routes' Bearer key scripts/up.sh made and kept beside the password. */
+    String blueprintKey() {
+        try {
+            return Files.readString(secretsDir.resolve(stack).resolve("blueprint-api-key")).trim();
+        } catch (IOException e) {
+            throw new AssertionError("scripts/up.sh kept no Blueprint key in " + secretsDir + ": " + e);
+        }
+    }
+
     String service(String function) {
         return stack + "_" + function;
     }

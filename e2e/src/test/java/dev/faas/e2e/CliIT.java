@@ -141,20 +141,26 @@ class CliIT {
         String name = "cli-" + lang;
         Run made = faas(work, null, "new", name, "--lang", lang);
         assertEquals(0, made.exit(), made.both());
+        long started = System.nanoTime();
         Run up = faas(work, null, null, Duration.ofMinutes(5), "--json", "up", name);
         assertEquals(0, up.exit(), up.both());
         keepImages(up);
         assertAnswers(name, "faas", expected);
+        System.out.printf("CliIT: faas up -> first successful call, template %s: %.1fs%n", lang,
+                (System.nanoTime() - started) / 1e9);
     }
 
     @Test
     @Order(5)
     void anUploadedProgramAnswers() throws IOException {
         Path program = Files.writeString(work.resolve("program"), "#!/bin/sh\nprintf 'uploaded: '\ncat\n");
+        long started = System.nanoTime();
         Run upload = faas(work, null, null, Duration.ofMinutes(5), "upload", "cli-upload", program.toString());
         assertEquals(0, upload.exit(), upload.both());
         assertTrue(upload.out().contains("faas invoke cli-upload"), "it says how to call it: " + upload.both());
         assertAnswers("cli-upload", "from-the-test", "from-the-test");
+        System.out.printf("CliIT: faas upload -> first successful call of a program: %.1fs%n",
+                (System.nanoTime() - started) / 1e9);
     }
 
     @Test
