@@ -3,9 +3,10 @@
 # scripts/up.sh, in one run:
 #   0. deploy: a zip with a `bootstrap` (busybox sh exec'ing cat: the cheapest bootstrap, so the platform's own cost
 #      shows) through PUT /api/functions/{id}: upload -> deployed, and -> the first successful invoke.
-#   1. warm invokes: wrk POSTs {job_id, args} to /api/functions/{id}/invoke and, interleaved in the same run (A B A B,
-#      ROUNDS rounds), the same body to /function/{id} (the sync path the invoke runs through, without the Blueprint
-#      JSON around it), at 1 and 16 connections: req/s, p50, p99, errors; the ratio invoke / sync.
+#   1. warm invokes: wrk POSTs {job_id, args} to /api/functions/{id}/invoke and, interleaved in the same run (A B C A
+#      B C, ROUNDS rounds), the same body to /function/{id} (the sync path the invoke runs through, without the
+#      Blueprint JSON around it) and to the function's own image run alone on 127.0.0.1 (the watchdog forking the
+#      bootstrap: the floor no gateway can beat), at 1 and 16 connections: req/s, p50, p99, errors; the ratios.
 #   2. 100 concurrent invocations for DURATION: errors must be 0.
 #   3. cold starts: COLD times, the function taken to 0 replicas, then one invoke timed (the call is held while a
 #      replica starts): p50 / max.
@@ -30,6 +31,7 @@ die() { printf 'blueprint-bench: error: %s\n' "$*" >&2; exit 1; }
 say() { printf 'blueprint-bench: %s\n' "$*"; }
 now_ms() { date +%s%3N; }
 cleanup() {
+  docker rm -f "$STACK-alone" >/dev/null 2>&1 || true
   if [ -n "${AUTH:-}" ]; then
     curl -s -o /dev/null -u "$AUTH" -X DELETE "$GW/api/functions/$FN" || true
   fi
@@ -91,21 +93,32 @@ measure() { # measure <conns> <duration> <url>
 }
 median() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 
+IMAGE=$(curl -s -u "$AUTH" "$GW/system/function/$FN" | python3 -c 'import json,sys; print(json.load(sys.stdin)["image"])')
+ALONE_PORT=$(free_port)
+docker run -d --name "$STACK-alone" -p "127.0.0.1:$ALONE_PORT:8080" -e exec_timeout=30s -e write_timeout=31s \
+  -e max_inflight=1000 "${IMAGE%@*}" >/dev/null || die "could not run $IMAGE alone"
+ALONE=http://127.0.0.1:$ALONE_PORT/
+for _ in $(seq 100); do curl -s -o /dev/null "$ALONE" -d "$BODY" && break; sleep 0.1; done
+
 say "warming up (10s of each)"
 measure 16 10s "$GW/api/functions/$FN/invoke" >/dev/null
 measure 16 10s "$GW/function/$FN" >/dev/null
+measure 16 10s "$ALONE" >/dev/null
 
 say "1. warm invokes, $DURATION per round, $ROUNDS rounds interleaved"
 printf '%-6s %-6s %-32s %10s %9s %9s %7s\n' conns round path req/s p50_ms p99_ms errors
 for conns in 1 16; do
-  B=(); S=()
+  B=(); S=(); D=()
   for r in $(seq "$ROUNDS"); do
     read -r rps p50 p99 bad <<<"$(measure "$conns" "$DURATION" "$GW/api/functions/$FN/invoke")"
     B+=("$rps"); printf '%-6s %-6s %-32s %10s %9s %9s %7s\n' "$conns" "$r" "/api/functions/$FN/invoke" "$rps" "$p50" "$p99" "$bad"
     read -r rps p50 p99 bad <<<"$(measure "$conns" "$DURATION" "$GW/function/$FN")"
     S+=("$rps"); printf '%-6s %-6s %-32s %10s %9s %9s %7s\n' "$conns" "$r" "/function/$FN" "$rps" "$p50" "$p99" "$bad"
+    read -r rps p50 p99 bad <<<"$(measure "$conns" "$DURATION" "$ALONE")"
+    D+=("$rps"); printf '%-6s %-6s %-32s %10s %9s %9s %7s\n' "$conns" "$r" "the image alone" "$rps" "$p50" "$p99" "$bad"
   done
-  say "$conns connections: median invoke $(median "${B[@]}") req/s vs sync path $(median "${S[@]}") req/s: $(awk -v a="$(median "${B[@]}")" -v s="$(median "${S[@]}")" 'BEGIN {printf "%.2f", a/s}')x"
+  ratio() { awk -v a="$1" -v s="$2" 'BEGIN {printf "%.2f", a/s}'; }
+  say "$conns connections, medians: invoke $(median "${B[@]}"), sync path $(median "${S[@]}"), the image alone $(median "${D[@]}") req/s; invoke/sync $(ratio "$(median "${B[@]}")" "$(median "${S[@]}")"), invoke/alone $(ratio "$(median "${B[@]}")" "$(median "${D[@]}")")"
 done
 
 say "2. 100 concurrent invocations for $DURATION"
