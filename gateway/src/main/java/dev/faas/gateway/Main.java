@@ -134,7 +134,8 @@ public final class Main {
         // Set once the server listens: the Blueprint door calls functions through the gateway's own route.
         AtomicReference<LoopbackInvoker> loopbackInvoker = new AtomicReference<>();
         Invoker invoker = call -> loopbackInvoker.get().invoke(call);
-        Routes.Management management;
+        SecretStore secrets;
+        LogSource logs;
         Namespace namespace = new Namespace(config.functionNamespace());
         if (config.provider().equals("static")) {
             try {
@@ -145,6 +146,8 @@ public final class Main {
             }
             NoManagement none = new NoManagement();
             manager = none;
+            secrets = none;
+            logs = none;
             images = new NoImageBuilder();
         } else {
             DockerApi docker = new DockerApi(config.dockerTimeout());
@@ -152,6 +155,8 @@ public final class Main {
             provider = swarmProvider;
             SwarmManager swarm = new SwarmManager(docker, config, swarmProvider::refreshNow);
             manager = swarm;
+            secrets = swarm.secrets();
+            logs = swarm.logs();
             images = new SwarmImageBuilder(docker, buildConfig.registry(), buildConfig.timeout(), buildConfig.memory(),
                     config.imagePullTimeout(), config.functionsNetwork());
         }
@@ -177,14 +182,8 @@ public final class Main {
         Builds builds = new Builds(images, manager, new BuildContexts(Path.of(buildConfig.templates())), proxy::find,
                 new Builds.Settings(new Archives.Limits(buildConfig.maxUnpacked(), buildConfig.maxFiles()), buildWork,
                 "faas-fn", buildConfig.readyTimeout(), buildConfig.concurrency(), config.functionsNetwork()));
-        if (manager instanceof SwarmManager swarm) {
-            management = management(swarm, swarm.secrets(), swarm.logs(), metrics, namespace, config.maxReplicas(),
-                    queueView, new BuildsHandler(builds, uploads, config.maxReplicas(), buildThreads).build());
-        } else {
-            NoManagement none = (NoManagement) manager;
-            management = management(none, none, none, metrics, namespace, config.maxReplicas(), queueView,
-                    new BuildsHandler(builds, uploads, config.maxReplicas(), buildThreads).build());
-        }
+        Routes.Management management = management(manager, secrets, logs, metrics, namespace, config.maxReplicas(),
+                queueView, new BuildsHandler(builds, uploads, config.maxReplicas(), buildThreads).build());
         AsyncMetrics asyncMetrics = new AsyncMetrics(meters);
         CallbackUrls callbackUrls = new CallbackUrls(queueConfig.callbackAllow(),
                 config.ownContainer().isEmpty() ? List.of() : List.of(config.ownContainer()), CallbackUrls::systemResolver);

@@ -2,8 +2,6 @@ package dev.faas.gateway.blueprint;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Base64;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -21,9 +19,6 @@ record BlueprintConfig(
     static final int DEFAULT_MEMORY_MB = 512;
     static final int DEFAULT_TIMEOUT_SECS = 300;
     static final int DEFAULT_CONCURRENCY = 10;
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-            .configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false);
     private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     BlueprintConfig {
@@ -45,7 +40,7 @@ record BlueprintConfig(
                 throw BlueprintError.invalid("X-Blueprint-Config is not base64", Map.of("header", "X-Blueprint-Config"));
             }
             try {
-                c = JSON.readValue(json, BlueprintConfig.class);
+                c = Replies.JSON.readValue(json, BlueprintConfig.class);
             } catch (java.io.IOException e) {
                 String message = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
                 String why = message == null ? "unreadable" : message.lines().findFirst().orElse("");

@@ -31,7 +31,7 @@ import java.util.Map;
  * (a timeout, an exit status, no JSON) as a 500 with {@code success:false} and the error.
  */
 final class BlueprintInvokes {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Replies.JSON;
 
     private final java.util.function.Function<String, Function> functions;
     private final Invoker invoker;

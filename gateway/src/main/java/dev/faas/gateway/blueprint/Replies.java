@@ -10,7 +10,10 @@ import java.util.Map;
 
 /** JSON answers of the Blueprint routes, and their path parameters. */
 final class Replies {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The door's one mapper: unknown fields are ignored and floats are not ints, as the spec's clients expect. */
+    static final ObjectMapper JSON = new ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(com.fasterxml.jackson.databind.DeserializationFeature.ACCEPT_FLOAT_AS_INT, false);
 
     private Replies() {}
 
