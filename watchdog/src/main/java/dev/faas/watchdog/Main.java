@@ -7,6 +7,7 @@ import dev.faas.watchdog.exec.FunctionRunner;
 import dev.faas.watchdog.exec.Programs;
 import dev.faas.watchdog.http.Readiness;
 import dev.faas.watchdog.http.WatchdogServer;
+import dev.faas.watchdog.lambda.LambdaMode;
 import dev.faas.watchdog.metrics.HttpMetrics;
 import dev.faas.watchdog.metrics.MetricsServer;
 import dev.faas.watchdog.proxy.HttpMode;
@@ -33,6 +34,8 @@ public final class Main {
         }
         if (config.mode() == WatchdogConfig.Mode.HTTP) {
             startHttpMode(config);
+        } else if (config.mode() == WatchdogConfig.Mode.LAMBDA) {
+            startLambdaMode(config);
         } else {
             startForkOrStreaming(config);
         }
@@ -74,8 +77,26 @@ public final class Main {
                 "fprocess", String.join(" ", config.command()));
     }
 
+    private static void startLambdaMode(WatchdogConfig config) {
+        WatchdogServer.tune(config); // the callers' server; the Runtime API is served apart (lambda.RuntimeApiServer)
+        HttpMetrics metrics = new HttpMetrics();
+        LambdaMode mode;
+        int metricsPort;
+        try {
+            metricsPort = new MetricsServer(metrics).start(config.bindAddress(), config.metricsPort());
+            mode = LambdaMode.start(config, pool("watchdog-request-"), metrics);
+        } catch (IOException e) {
+            cannotStart(config, e);
+            return;
+        }
+        onSigterm(mode::drain);
+        Log.info("listening", "port", mode.port(), "metrics_port", metricsPort, "mode", mode(config),
+                "runtime_api", mode.runtimeApi(), "runtimes", config.lambda().runtimes(),
+                "fprocess", String.join(" ", config.command()));
+    }
+
     private static void cannotStart(WatchdogConfig config, IOException e) {
-        if (e instanceof Readiness.LockFileException) {
+        if (e instanceof Readiness.LockFileException || e instanceof LambdaMode.RuntimeApiUnavailable) {
             Log.error(e.getMessage());
         } else {
             Log.error("cannot listen; are the ports free and the address local?", "address", config.bindAddress(),

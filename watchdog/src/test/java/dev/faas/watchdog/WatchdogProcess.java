@@ -37,6 +37,8 @@ final class WatchdogProcess implements AutoCloseable {
     final Path tmpDir;
     final String marker = "wdt-" + UUID.randomUUID();
     private final List<String> log = new CopyOnWriteArrayList<>();
+    /** The watchdog's stdout: lambda mode's function log (the other modes' warm process writes there too). */
+    private final List<String> stdout = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Integer> port = new CompletableFuture<>();
     private volatile int metricsPort;
     private final Thread reader;
@@ -55,18 +57,23 @@ final class WatchdogProcess implements AutoCloseable {
                 + common, "dev.faas.watchdog.Main"));
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> childEnv = builder.environment();
-        childEnv.keySet().removeIf(k -> k.equals("fprocess") || k.startsWith("Http_"));
+        // Settings the test JVM might have inherited would change what a test means; each test sets its own.
+        childEnv.keySet().removeIf(k -> k.equals("fprocess") || k.startsWith("Http_") || k.equals("mode")
+                || k.startsWith("lambda_") || k.equals("function_name") || k.startsWith("AWS_")
+                || k.startsWith("LAMBDA_") || k.equals("_HANDLER") || k.equals("TZ"));
         childEnv.put("port", "0");
         childEnv.put("metrics_port", "0");
         childEnv.put("bind_address", "127.0.0.1");
         childEnv.put("TMPDIR", tmpDir.toString());
         childEnv.put("WATCHDOG_TEST_MARKER", marker);
         childEnv.putAll(env);
-        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         process = builder.start();
         reader = new Thread(this::readLog, "watchdog-log");
         reader.setDaemon(true);
         reader.start();
+        Thread out = new Thread(this::readStdout, "watchdog-stdout");
+        out.setDaemon(true);
+        out.start();
     }
 
     /** Starts a watchdog and waits until it listens. */
@@ -159,6 +166,20 @@ final class WatchdogProcess implements AutoCloseable {
         throw new AssertionError("no log line with '" + fragment + "'; the log:\n" + String.join("\n", log));
     }
 
+    /** Waits (up to 30 s, a hang guard) for a line on the watchdog's stdout holding {@code fragment}. */
+    String awaitStdoutLine(String fragment) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            for (String line : stdout) {
+                if (line.contains(fragment)) {
+                    return line;
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no stdout line with '" + fragment + "'; stdout:\n" + String.join("\n", stdout));
+    }
+
     /** Pids of live processes (not the watchdog itself) whose environment carries this watchdog's marker. */
     List<Long> processesWithMarker() throws IOException {
         byte[] needle = ("WATCHDOG_TEST_MARKER=" + marker).getBytes(StandardCharsets.UTF_8);
@@ -217,6 +238,22 @@ final class WatchdogProcess implements AutoCloseable {
             // the process ended
         }
         port.completeExceptionally(new IllegalStateException("watchdog exited"));
+    }
+
+    /** Kept, at most the last 10,000 lines; read always so that a function writing a lot never blocks on the pipe. */
+    private void readStdout() {
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                stdout.add(line);
+                if (stdout.size() > 10_000) {
+                    stdout.remove(0);
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
     }
 
     private static boolean isZombie(Path proc) throws IOException {

@@ -1,7 +1,9 @@
 package dev.faas.watchdog.config;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -11,11 +13,13 @@ import java.util.Map;
 
 /**
  * Every setting of the watchdog, read once from the environment, with its default. The names are the classic
- * watchdog's, {@code mode} and {@code upstream_url} of-watchdog's; {@code max_body_size} and {@code bind_address} are
- * ours.
+ * watchdog's, {@code mode} and {@code upstream_url} of-watchdog's; {@code max_body_size}, {@code bind_address} and
+ * lambda mode's {@code lambda_*} and {@code function_name} are ours, the {@code AWS_*} and {@code LAMBDA_TASK_ROOT}
+ * ones Lambda's (see {@link Lambda}).
  *
- * @param mode           fork (default; also "serializing"), streaming, or http
- * @param command        fprocess split on whitespace (no shell): the program and its arguments
+ * @param mode           fork (default; also "serializing"), streaming, http or lambda
+ * @param command        fprocess split on whitespace (no shell): the program and its arguments; in lambda mode it
+ *                       defaults to $LAMBDA_TASK_ROOT/bootstrap when that exists, else /var/runtime/bootstrap
  * @param upstreamUrl    http mode: where the warm process listens, e.g. http://127.0.0.1:5000 (null otherwise)
  * @param readTimeout    time allowed to read a request, headers and body (0 = none)
  * @param writeTimeout   time allowed from the end of the request to the end of the response, so it also bounds the
@@ -25,6 +29,7 @@ import java.util.Map;
  * @param logCalls       fork mode: the classic watchdog's two lines per call ("Forking fprocess.", "Wrote N Bytes")
  * @param metricsPort    where /metrics is served (of-watchdog's MetricsPort, fixed at 8081 there), 0 = a free port
  * @param lockFile       $TMPDIR/.lock, present exactly while the watchdog is healthy
+ * @param lambda         lambda mode's own settings (null in the other modes)
  */
 public record WatchdogConfig(
         Mode mode,
@@ -45,7 +50,8 @@ public record WatchdogConfig(
         long maxBodySize,
         boolean logCalls,
         int metricsPort,
-        Path lockFile) {
+        Path lockFile,
+        Lambda lambda) {
 
     public WatchdogConfig {
         command = List.copyOf(command);
@@ -53,11 +59,15 @@ public record WatchdogConfig(
 
     public static WatchdogConfig fromEnvironment(Map<String, String> env) {
         Reader r = new Reader(env);
+        Mode mode = Mode.parse(r.text("mode", ""));
+        Lambda lambda = mode == Mode.LAMBDA ? r.lambda() : null;
         String fprocess = r.text("fprocess", r.text("function_process", "")).trim();
+        if (fprocess.isEmpty() && lambda != null) {
+            fprocess = lambda.defaultBootstrap().toString();
+        }
         if (fprocess.isEmpty()) {
             throw new ConfigException("fprocess is not set: set it to the command to run per request, e.g. fprocess=cat");
         }
-        Mode mode = Mode.parse(r.text("mode", ""));
         return new WatchdogConfig(
                 mode,
                 Arrays.asList(fprocess.split("\\s+")),
@@ -77,7 +87,8 @@ public record WatchdogConfig(
                 r.size("max_body_size", "64m"),
                 r.bool("log_calls", true),
                 r.integer("metrics_port", 8081, 0, 65535),
-                Path.of(r.text("TMPDIR", "/tmp"), ".lock"));
+                Path.of(r.text("TMPDIR", "/tmp"), ".lock"),
+                lambda);
     }
 
     /** The limit on one process run, or null when there is none; the smaller of exec_timeout and write_timeout. */
@@ -97,14 +108,59 @@ public record WatchdogConfig(
         /** A process per request, its output streamed to the caller as it comes. */
         STREAMING,
         /** One warm process serving HTTP on upstream_url; every request is proxied to it. */
-        HTTP;
+        HTTP,
+        /** Warm AWS Lambda runtimes (bootstrap, a runtime interface client) served the Lambda Runtime API. */
+        LAMBDA;
 
         static Mode parse(String raw) {
             switch (raw.trim().toLowerCase(Locale.ROOT)) {
                 case "": case "fork": case "serializing": return FORK;
                 case "streaming": return STREAMING;
                 case "http": return HTTP;
-                default: throw new ConfigException("mode must be fork, streaming or http (got '" + raw + "')");
+                case "lambda": return LAMBDA;
+                default: throw new ConfigException("mode must be fork, streaming, http or lambda (got '" + raw + "')");
+            }
+        }
+    }
+
+    /**
+     * mode=lambda's settings. The AWS names are the environment Lambda gives a runtime; where one is set it is also
+     * passed on to the runtime unchanged.
+     *
+     * @param taskRoot     LAMBDA_TASK_ROOT (/var/task): the function's code, the runtime's working directory
+     * @param runtimePort  lambda_runtime_port (9001): runtime i is served the Runtime API on 127.0.0.1:port+i;
+     *                     0 = free ports (tests)
+     * @param runtimes     lambda_runtimes (1): runtime processes per replica, sharing one queue of invocations
+     * @param event        lambda_event: what a plain HTTP call becomes for the function
+     * @param functionName AWS_LAMBDA_FUNCTION_NAME, else function_name, else the hostname
+     * @param memoryMb     AWS_LAMBDA_FUNCTION_MEMORY_SIZE; 0 = unset, read from the cgroup at start
+     * @param region       AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1 (the ARN's region)
+     * @param initTimeout  lambda_init_timeout (10s, Lambda's limit on its init phase): a runtime that has not asked
+     *                     for its first invocation after this long is taken as stuck once a call times out waiting
+     *                     for it; a shorter wait is a slow start, which is left to finish
+     */
+    public record Lambda(Path taskRoot, int runtimePort, int runtimes, Event event, String functionName, int memoryMb,
+                         String region, Duration initTimeout) {
+        /** $LAMBDA_TASK_ROOT/bootstrap when it exists (a custom runtime), else /var/runtime/bootstrap (Lambda's). */
+        Path defaultBootstrap() {
+            Path own = taskRoot.resolve("bootstrap");
+            return Files.exists(own) ? own : Path.of("/var/runtime/bootstrap");
+        }
+    }
+
+    /** What a call on a function path (not the direct Invoke path) becomes for the function. */
+    public enum Event {
+        /** The HTTP body, verbatim. */
+        BODY,
+        /** An API Gateway HTTP API (payload 2.0) event; an answer with a statusCode is unwrapped. */
+        HTTP;
+
+        static Event parse(String raw) {
+            switch (raw.trim().toLowerCase(Locale.ROOT)) {
+                case "": case "body": return BODY;
+                case "http": return HTTP;
+                default: throw new ConfigException("lambda_event must be body (the HTTP body is the event) or http"
+                        + " (an API Gateway HTTP API event) (got '" + raw + "')");
             }
         }
     }
@@ -195,6 +251,38 @@ public record WatchdogConfig(
                 // falls through to the message below
             }
             throw new ConfigException("upstream_url must be http://host:port, e.g. http://127.0.0.1:5000 (got '" + raw + "')");
+        }
+
+        /** mode=lambda's settings; the runtime ports must all fit below 65536. */
+        Lambda lambda() {
+            int runtimes = integer("lambda_runtimes", 1, 1, 64);
+            int port = integer("lambda_runtime_port", 9001, 0, 65535);
+            if (port > 0 && port + runtimes - 1 > 65535) {
+                throw new ConfigException("lambda_runtime_port + lambda_runtimes - 1 must be at most 65535 (got "
+                        + port + " and " + runtimes + "); runtime i listens on lambda_runtime_port + i");
+            }
+            String name = nonBlank("AWS_LAMBDA_FUNCTION_NAME", nonBlank("function_name", hostname())).trim();
+            String region = nonBlank("AWS_REGION", nonBlank("AWS_DEFAULT_REGION", "us-east-1")).trim();
+            int memory = env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE") == null
+                    || env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE").isBlank()
+                    ? 0 : integer("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 128, 1, 1 << 20);
+            return new Lambda(Path.of(nonBlank("LAMBDA_TASK_ROOT", "/var/task")), port, runtimes,
+                    Event.parse(text("lambda_event", "")), name, memory, region,
+                    duration("lambda_init_timeout", "10s"));
+        }
+
+        /** HOSTNAME (Docker sets it to the container's id), else /etc/hostname: no name lookup at start. */
+        private String hostname() {
+            String host = env.get("HOSTNAME");
+            if (host != null && !host.isBlank()) {
+                return host.trim();
+            }
+            try {
+                String file = Files.readString(Path.of("/etc/hostname")).trim();
+                return file.isEmpty() ? "function" : file;
+            } catch (IOException | RuntimeException e) {
+                return "function";
+            }
         }
 
         private String nonBlank(String name, String fallback) {

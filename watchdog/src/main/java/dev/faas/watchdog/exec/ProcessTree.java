@@ -10,9 +10,10 @@ import java.util.stream.Collectors;
  * The processes one request started. Each gets a unique mark in its environment ({@value #VARIABLE}) which every
  * process it starts inherits, so the tree is found even after a child was re-parented (its parent exited) or left the
  * process group (setsid). This replaces running each command under setsid, which cost one more exec per request.
+ * Public for lambda mode, whose runtime processes are killed the same way.
  */
-final class ProcessTree {
-    static final String VARIABLE = "WATCHDOG_RUN_ID";
+public final class ProcessTree {
+    public static final String VARIABLE = "WATCHDOG_RUN_ID";
     private static final AtomicLong RUNS = new AtomicLong();
     private static final String PREFIX = ProcessHandle.current().pid() + ".";
     private static final int MAX_SWEEPS = 10;
@@ -28,20 +29,20 @@ final class ProcessTree {
     private volatile Process main;
 
     /** The value to give {@value #VARIABLE} in the main process's environment. */
-    String id() {
+    public String id() {
         return id;
     }
 
-    void started(Process process) {
+    public void started(Process process) {
         main = process;
     }
 
-    Process main() {
+    public Process main() {
         return main;
     }
 
     /** Kills the main process and everything it started (a timeout, an oversized body, shutdown). */
-    void killAll() {
+    public void killAll() {
         Process p = main;
         List<ProcessHandle> children = p.descendants().collect(Collectors.toList()); // also unmarked ones
         // The main process first: a shell whose child dies first would report it ("Killed") on the output.
@@ -54,7 +55,7 @@ final class ProcessTree {
      * Kills what the main process left behind once it exited, so a background child neither holds stdout open nor
      * outlives its request. Runs once per request, from whichever of the exit hook or the handler gets here first.
      */
-    void sweepAfterExit() {
+    public void sweepAfterExit() {
         if (sweptAfterExit.compareAndSet(false, true)) {
             sweep();
         }

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 public final class Readiness {
     private final Path lockFile;
     private final boolean suppressLock;
+    /** The 503 body's reason while the function's process is not up. */
+    private final String notUp;
     private boolean listening;
     private boolean upstreamUp;
     private volatile boolean draining;
@@ -20,9 +22,15 @@ public final class Readiness {
 
     /** @param waitForUpstream http mode: not ready until {@link #upstream} says the process listens */
     public Readiness(Path lockFile, boolean suppressLock, boolean waitForUpstream) {
+        this(lockFile, suppressLock, waitForUpstream, "the function's process is not listening yet");
+    }
+
+    /** @param notUp lambda mode: why it waits, e.g. that no runtime has asked for an invocation yet */
+    public Readiness(Path lockFile, boolean suppressLock, boolean waitForUpstream, String notUp) {
         this.lockFile = lockFile;
         this.suppressLock = suppressLock;
         this.upstreamUp = !waitForUpstream;
+        this.notUp = notUp;
     }
 
     /** The lock file cannot be written: not a listening problem, and the start message must say which it is. */
@@ -46,7 +54,7 @@ public final class Readiness {
         }
     }
 
-    /** http mode: the process started listening (true) or exited (false). */
+    /** http mode: the process started listening (true) or exited (false); lambda mode: a runtime is ready or none. */
     public synchronized void upstream(boolean up) {
         upstreamUp = up;
         boolean now = listening && up && !draining;
@@ -90,7 +98,7 @@ public final class Readiness {
         if (!listening) {
             return "starting";
         }
-        return upstreamUp ? "lock file missing" : "the function's process is not listening yet";
+        return upstreamUp ? "lock file missing" : notUp;
     }
 
     private void writeLock() throws IOException {

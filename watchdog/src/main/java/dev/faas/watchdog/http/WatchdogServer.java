@@ -1,5 +1,6 @@
 package dev.faas.watchdog.http;
 
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.faas.watchdog.Log;
 import dev.faas.watchdog.config.WatchdogConfig;
@@ -11,25 +12,51 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 
-/** Fork and streaming modes on the JDK server: start, then mark ready; on SIGTERM drain and stop. */
+/**
+ * Fork, streaming and lambda modes on the JDK server: start, then mark ready; on SIGTERM drain and stop. (Lambda
+ * mode's callers come in here; its runtimes talk to lambda.RuntimeApiServer, which is not the JDK's server.)
+ */
 public final class WatchdogServer {
     private static final int BACKLOG = 1024;
 
     private final WatchdogConfig config;
-    private final FunctionRunner runner;
+    private final HttpHandler function;
+    private final Runnable stopWork;
     private final ExecutorService requests;
     private final Readiness readiness;
     private final HttpMetrics metrics;
     private final InFlight inFlight = new InFlight();
     private HttpServer server;
 
+    /** Fork and streaming modes: a process per request, killed if still running after the drain. */
     public WatchdogServer(WatchdogConfig config, FunctionRunner runner, ExecutorService requests,
                           HttpMetrics metrics) {
+        this(config, forkOrStreaming(config, runner), new Runnable() {
+            @Override
+            public void run() {
+                runner.killAll();
+            }
+        }, new Readiness(config.lockFile(), config.suppressLock(), false), requests, metrics);
+    }
+
+    /**
+     * @param function  serves the function's route (behind max_inflight and the metrics)
+     * @param stopWork  runs once in-flight requests are done or the drain period is over
+     * @param readiness what /_/health answers from
+     */
+    public WatchdogServer(WatchdogConfig config, HttpHandler function, Runnable stopWork, Readiness readiness,
+                          ExecutorService requests, HttpMetrics metrics) {
         this.metrics = metrics;
         this.config = config;
-        this.runner = runner;
+        this.function = function;
+        this.stopWork = stopWork;
         this.requests = requests;
-        this.readiness = new Readiness(config.lockFile(), config.suppressLock(), false);
+        this.readiness = readiness;
+    }
+
+    private static HttpHandler forkOrStreaming(WatchdogConfig config, FunctionRunner runner) {
+        FunctionHandler fork = new FunctionHandler(config, runner);
+        return config.mode() == WatchdogConfig.Mode.STREAMING ? new StreamingHandler(config, runner, fork) : fork;
     }
 
     /** Sets the JDK server's knobs; they are read once, when its classes load, so this runs before {@link #start}. */
@@ -50,10 +77,8 @@ public final class WatchdogServer {
     public int start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), BACKLOG);
         server.setExecutor(requests);
-        FunctionHandler fork = new FunctionHandler(config, runner);
-        Admission function = new Admission(config.maxInflight(), metrics,
-                config.mode() == WatchdogConfig.Mode.STREAMING ? new StreamingHandler(config, runner, fork) : fork);
-        server.createContext("/", new Routes(readiness, inFlight, function, function::hasRoom));
+        Admission admitted = new Admission(config.maxInflight(), metrics, function);
+        server.createContext("/", new Routes(readiness, inFlight, admitted, admitted::hasRoom));
         server.start();
         readiness.markListening();
         return server.getAddress().getPort();
@@ -81,7 +106,7 @@ public final class WatchdogServer {
         if (!drained) {
             Log.warn("requests still running after the drain period; killing them");
         }
-        runner.killAll();
+        stopWork.run();
         Log.info("stopped", "drained", drained, "mode", config.mode().name().toLowerCase(Locale.ROOT));
     }
 

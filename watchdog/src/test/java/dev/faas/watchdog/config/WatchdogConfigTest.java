@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WatchdogConfigTest {
     private static WatchdogConfig parse(String... pairs) {
@@ -128,6 +129,75 @@ class WatchdogConfigTest {
             assertTrue(e.getMessage().startsWith("upstream_url must be http://host:port"), e.getMessage());
         }
         ConfigException mode = assertThrows(ConfigException.class, () -> parse("fprocess", "x", "mode", "warm"));
-        assertEquals("mode must be fork, streaming or http (got 'warm')", mode.getMessage());
+        assertEquals("mode must be fork, streaming, http or lambda (got 'warm')", mode.getMessage());
+    }
+
+    @Test
+    void lambdaModeDefaultsAreLambdas(@TempDir Path taskRoot) {
+        WatchdogConfig c = parse("mode", "lambda", "LAMBDA_TASK_ROOT", taskRoot.toString(), "HOSTNAME", "replica-1");
+        assertEquals(WatchdogConfig.Mode.LAMBDA, c.mode());
+        assertEquals(List.of("/var/runtime/bootstrap"), c.command(), "no bootstrap in the task root: Lambda's own");
+        WatchdogConfig.Lambda l = c.lambda();
+        assertEquals(taskRoot, l.taskRoot());
+        assertEquals(9001, l.runtimePort());
+        assertEquals(1, l.runtimes());
+        assertEquals(WatchdogConfig.Event.BODY, l.event());
+        assertEquals("replica-1", l.functionName(), "without a name set: the hostname");
+        assertEquals(0, l.memoryMb(), "0: read from the cgroup at start");
+        assertEquals("us-east-1", l.region());
+        assertEquals(Duration.ofSeconds(10), l.initTimeout());
+        assertNull(parse("fprocess", "cat").lambda(), "only lambda mode has them");
+        assertEquals(Path.of("/var/task"), parse("mode", "lambda").lambda().taskRoot());
+    }
+
+    @Test
+    void lambdaModeRunsTheTaskRootsBootstrapUnlessFprocessIsSet(@TempDir Path taskRoot) throws Exception {
+        java.nio.file.Files.createFile(taskRoot.resolve("bootstrap"));
+        assertEquals(List.of(taskRoot.resolve("bootstrap").toString()),
+                parse("mode", "lambda", "LAMBDA_TASK_ROOT", taskRoot.toString()).command());
+        assertEquals(List.of("java", "-cp", "/var/task/*", "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
+                "example.Hello::handleRequest"), parse("mode", "lambda", "LAMBDA_TASK_ROOT", taskRoot.toString(),
+                "fprocess", "java -cp /var/task/* com.amazonaws.services.lambda.runtime.api.client.AWSLambda"
+                        + " example.Hello::handleRequest").command());
+    }
+
+    @Test
+    void lambdaSettingsAreRead() {
+        WatchdogConfig.Lambda l = parse("mode", "lambda", "lambda_runtime_port", "7000", "lambda_runtimes", "3",
+                "lambda_event", "HTTP", "function_name", "fn", "HOSTNAME", "h", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512",
+                "AWS_DEFAULT_REGION", "eu-west-1", "lambda_init_timeout", "30s").lambda();
+        assertEquals(7000, l.runtimePort());
+        assertEquals(3, l.runtimes());
+        assertEquals(WatchdogConfig.Event.HTTP, l.event());
+        assertEquals("fn", l.functionName());
+        assertEquals(512, l.memoryMb());
+        assertEquals("eu-west-1", l.region());
+        assertEquals(Duration.ofSeconds(30), l.initTimeout());
+        WatchdogConfig.Lambda aws = parse("mode", "lambda", "function_name", "fn", "AWS_LAMBDA_FUNCTION_NAME", "aws-name",
+                "AWS_REGION", "ap-south-1", "AWS_DEFAULT_REGION", "eu-west-1").lambda();
+        assertEquals("aws-name", aws.functionName(), "Lambda's own variable wins");
+        assertEquals("ap-south-1", aws.region());
+    }
+
+    @Test
+    void badLambdaSettingsNameTheSettingAndTheValue() {
+        assertLambdaMessage("lambda_runtimes must be a whole number from 1 to 64 (got '0')", "lambda_runtimes", "0");
+        assertLambdaMessage("lambda_runtime_port must be a whole number from 0 to 65535 (got '70000')",
+                "lambda_runtime_port", "70000");
+        assertLambdaMessage("lambda_event must be body (the HTTP body is the event) or http (an API Gateway HTTP API"
+                + " event) (got 'xml')", "lambda_event", "xml");
+        assertLambdaMessage("AWS_LAMBDA_FUNCTION_MEMORY_SIZE must be a whole number from 1 to 1048576 (got 'lots')",
+                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "lots");
+        assertLambdaMessage("lambda_init_timeout: 'soon' is not a duration (examples: 5, 5s, 500ms, 1.5s, 1m30s)",
+                "lambda_init_timeout", "soon");
+        ConfigException ports = assertThrows(ConfigException.class, () -> parse("mode", "lambda",
+                "lambda_runtime_port", "65535", "lambda_runtimes", "2"));
+        assertTrue(ports.getMessage().startsWith("lambda_runtime_port + lambda_runtimes - 1 must be at most 65535"),
+                ports.getMessage());
+    }
+
+    private static void assertLambdaMessage(String expected, String name, String value) {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("mode", "lambda", name, value));
+        assertEquals(expected, e.getMessage());
     }
 }

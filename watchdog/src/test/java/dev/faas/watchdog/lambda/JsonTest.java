@@ -1,0 +1,60 @@
+package dev.faas.watchdog.lambda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+    @Test
+    void readsEveryKindOfValue() throws Exception {
+        Map<String, Object> o = Json.objectOrNull(" {\"s\":\"a\\\"b\\\\c\\n\\u00e9\\ud83d\\ude00\",\"n\":-12.5e2,"
+                + "\"i\":0,\"t\":true,\"f\":false,\"z\":null,\"l\":[1,[],{}],\"o\":{\"k\":\"v\"}} ");
+        assertNotNull(o);
+        assertEquals("a\"b\\c\né\uD83D\uDE00", o.get("s"));
+        assertEquals(new BigDecimal("-12.5e2"), o.get("n"));
+        assertEquals(BigDecimal.ZERO, o.get("i"));
+        assertEquals(Boolean.TRUE, o.get("t"));
+        assertEquals(Boolean.FALSE, o.get("f"));
+        assertSame(Json.NULL, o.get("z"));
+        assertEquals(List.of(new BigDecimal(1), List.of(), Map.of()), o.get("l"));
+        assertEquals(Map.of("k", "v"), o.get("o"));
+    }
+
+    @Test
+    void refusesWhatIsNotJson() {
+        for (String bad : new String[] {"", "{", "{\"a\":}", "{\"a\" 1}", "{'a':1}", "[1,]", "01", "1.", "-",
+                "\"tab\there\"", "\"\\x\"", "\"\\u12\"", "{} {}", "tru", "nul", "{\"a\":1,}", "NaN"}) {
+            assertThrows(Json.Malformed.class, () -> Json.parse(bad), bad);
+        }
+        assertNull(Json.objectOrNull("[1]"), "JSON, but not an object");
+        assertNull(Json.objectOrNull("plain words"));
+    }
+
+    @Test
+    void refusesNestingDeepEnoughToExhaustTheStack() {
+        String deep = "[".repeat(100_000);
+        assertThrows(Json.Malformed.class, () -> Json.parse(deep));
+    }
+
+    @Test
+    void quotesSoThatTheReaderGetsTheSameStringBack() throws Exception {
+        String s = "quote\" backslash\\ newline\n tab\t nul\u0000 bell\u0007 line-sep\u2028 é 😀";
+        String quoted = Json.quote(s);
+        assertEquals("\"quote\\\" backslash\\\\ newline\\n tab\\t nul\\u0000 bell\\u0007 line-sep\\u2028 é 😀\"",
+                quoted);
+        assertEquals(s, Json.parse(quoted));
+    }
+
+    @Test
+    void writesValuesBackAsJson() throws Exception {
+        String text = "{\"a\":[1,\"x\",true,null,{\"b\":2.50}]}";
+        assertEquals(text, Json.write(Json.parse(text)));
+    }
+}
