@@ -2,41 +2,37 @@ package dev.faas.gateway;
 
 import dev.faas.common.DaemonThreads;
 import dev.faas.gateway.api.AlertHandler;
+import dev.faas.gateway.api.BodyLimit;
 import dev.faas.gateway.api.BuildsHandler;
+import dev.faas.gateway.api.FunctionsHandler;
+import dev.faas.gateway.api.HealthHandler;
+import dev.faas.gateway.api.LogsHandler;
+import dev.faas.gateway.api.Namespace;
+import dev.faas.gateway.api.NamespacesHandler;
+import dev.faas.gateway.api.QueueHandler;
+import dev.faas.gateway.api.ScaleHandler;
+import dev.faas.gateway.api.SecretsHandler;
+import dev.faas.gateway.api.SystemInfoHandler;
 import dev.faas.gateway.api.Uploads;
+import dev.faas.gateway.async.AsyncCallHandler;
+import dev.faas.gateway.async.LoopbackInvoker;
+import dev.faas.gateway.auth.AccessKeys;
+import dev.faas.gateway.auth.BasicAuthHandler;
 import dev.faas.gateway.auth.BearerKeys;
+import dev.faas.gateway.auth.Credentials;
+import dev.faas.gateway.auth.SigV4;
 import dev.faas.gateway.blueprint.BlueprintDoor;
 import dev.faas.gateway.build.Archives;
 import dev.faas.gateway.build.BuildContexts;
 import dev.faas.gateway.build.Builds;
 import dev.faas.gateway.build.ImageBuilder;
 import dev.faas.gateway.config.BuildConfig;
-import dev.faas.gateway.provider.statics.NoImageBuilder;
-import dev.faas.gateway.provider.swarm.SwarmImageBuilder;
-import dev.faas.gateway.queue.Invoker;
-import dev.faas.gateway.async.LoopbackInvoker;
-import java.util.concurrent.atomic.AtomicReference;
-import dev.faas.gateway.api.QueueHandler;
-import dev.faas.gateway.async.AsyncCallHandler;
-import dev.faas.gateway.config.QueueConfig;
-import dev.faas.gateway.metrics.AsyncMetrics;
-import dev.faas.gateway.provider.nats.JetStreamQueue;
-import dev.faas.gateway.queue.CallQueue;
-import dev.faas.gateway.queue.CallbackUrls;
-import dev.faas.gateway.queue.QueueOff;
-import dev.faas.gateway.queue.QueueWorker;
-import dev.faas.gateway.api.BodyLimit;
-import dev.faas.gateway.api.FunctionsHandler;
-import dev.faas.gateway.api.HealthHandler;
-import dev.faas.gateway.api.LogsHandler;
-import dev.faas.gateway.api.Namespace;
-import dev.faas.gateway.api.NamespacesHandler;
-import dev.faas.gateway.api.ScaleHandler;
-import dev.faas.gateway.api.SecretsHandler;
-import dev.faas.gateway.api.SystemInfoHandler;
-import dev.faas.gateway.auth.BasicAuthHandler;
-import dev.faas.gateway.auth.Credentials;
 import dev.faas.gateway.config.GatewayConfig;
+import dev.faas.gateway.config.LambdaConfig;
+import dev.faas.gateway.config.QueueConfig;
+import dev.faas.gateway.lambda.LambdaDoor;
+import dev.faas.gateway.metrics.AsyncMetrics;
+import dev.faas.gateway.metrics.ColdStartMetrics;
 import dev.faas.gateway.metrics.FunctionMetrics;
 import dev.faas.gateway.metrics.Meters;
 import dev.faas.gateway.metrics.MetricsHandler;
@@ -46,17 +42,24 @@ import dev.faas.gateway.provider.FunctionRegistry;
 import dev.faas.gateway.provider.LogSource;
 import dev.faas.gateway.provider.RegistryLog;
 import dev.faas.gateway.provider.SecretStore;
+import dev.faas.gateway.provider.nats.JetStreamQueue;
+import dev.faas.gateway.provider.statics.NoImageBuilder;
 import dev.faas.gateway.provider.statics.NoManagement;
 import dev.faas.gateway.provider.statics.StaticProvider;
 import dev.faas.gateway.provider.swarm.DockerApi;
+import dev.faas.gateway.provider.swarm.SwarmImageBuilder;
 import dev.faas.gateway.provider.swarm.SwarmManager;
 import dev.faas.gateway.provider.swarm.SwarmProvider;
 import dev.faas.gateway.proxy.Balancers;
 import dev.faas.gateway.proxy.FunctionProxy;
 import dev.faas.gateway.proxy.StrictFraming;
+import dev.faas.gateway.queue.CallQueue;
+import dev.faas.gateway.queue.CallbackUrls;
+import dev.faas.gateway.queue.Invoker;
+import dev.faas.gateway.queue.QueueOff;
+import dev.faas.gateway.queue.QueueWorker;
 import dev.faas.gateway.replica.WatchdogActivity;
 import dev.faas.gateway.routing.FunctionRouter;
-import dev.faas.gateway.metrics.ColdStartMetrics;
 import dev.faas.gateway.scaling.ColdStarts;
 import dev.faas.gateway.scaling.IdleScaler;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -64,17 +67,18 @@ import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.util.Methods;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xnio.Options;
 
 /** Reads the configuration, wires the parts together and serves until the process is stopped. */
@@ -119,6 +123,21 @@ public final class Main {
             return;
         }
 
+        LambdaConfig lambdaConfig = config.lambda();
+        AccessKeys accessKeys;
+        try {
+            accessKeys = lambdaConfig.accessKeys().isEmpty() ? AccessKeys.none()
+                    : AccessKeys.load(Path.of(config.secretMountPath()), lambdaConfig.accessKeys());
+        } catch (IllegalStateException e) {
+            refuseToStart(e.getMessage(), "fix lambda_access_keys or its secrets and restart");
+            return;
+        }
+        String lambdaWarning = lambdaConfig.startupWarning();
+        if (lambdaWarning != null) {
+            LOG.warn("event=lambda_settings lambda_access_keys={} lambda_allow_unsigned={} problem=\"{}\"",
+                    accessKeys.size(), lambdaConfig.allowUnsigned(), lambdaWarning);
+        }
+
         // Queued calls: stored in NATS, run by a worker in this process through the same route as sync calls.
         QueueConfig queueConfig = config.queue();
         ExecutorService asyncWork = Executors.newCachedThreadPool(DaemonThreads.named("async-"));
@@ -134,6 +153,9 @@ public final class Main {
         // Set once the server listens: the Blueprint door calls functions through the gateway's own route.
         AtomicReference<LoopbackInvoker> loopbackInvoker = new AtomicReference<>();
         Invoker invoker = call -> loopbackInvoker.get().invoke(call);
+        // The Lambda door's, reading one byte past max_body to tell an answer over it from one that just fits.
+        AtomicReference<LoopbackInvoker> lambdaLoopback = new AtomicReference<>();
+        Invoker lambdaInvoker = call -> lambdaLoopback.get().invoke(call);
         SecretStore secrets;
         LogSource logs;
         Namespace namespace = new Namespace(config.functionNamespace());
@@ -197,6 +219,12 @@ public final class Main {
                 new SystemInfoHandler(provider, build),
                 management,
                 new BlueprintDoor(builds, uploads, manager, proxy::find, invoker, metrics, buildThreads),
+                new LambdaDoor(new LambdaDoor.Settings(lambdaConfig.region(), lambdaConfig.account(),
+                        lambdaConfig.allowUnsigned(), config.maxBody(), queueConfig.maxBody(),
+                        config.upstreamTimeout(), config.bodyTimeout()),
+                        new SigV4(accessKeys, "lambda", lambdaConfig.region(), Clock.systemUTC()), credentials,
+                        new LambdaDoor.Core(proxy::find, () -> provider.health().lastSync() != null, registry::all,
+                                lambdaInvoker, queue, asyncMetrics, manager), Clock.systemUTC()),
                 BasicAuthHandler.guard(credentials),
                 bearer.or(BasicAuthHandler.guard(credentials)));
 
@@ -207,11 +235,12 @@ public final class Main {
         provider.start(registry);
         server.start();
         loopbackInvoker.set(QueuedCalls.loopback(config, server, config.maxBody(), asyncWork));
+        lambdaLoopback.set(QueuedCalls.loopback(config, server, config.maxBody() + 1, asyncWork));
         QueueWorker worker = QueuedCalls.start(config, queue, server, registry, asyncMetrics, callbackUrls, asyncWork,
                 queueTimer);
-        LOG.info("event=started port={} provider={} network={} basic_auth={} version={} sha={}",
-                config.port(), config.provider(), config.functionsNetwork(), config.basicAuth(), build.version(),
-                build.sha());
+        LOG.info("event=started port={} provider={} network={} basic_auth={} lambda_keys={} version={} sha={}",
+                config.port(), config.provider(), config.functionsNetwork(), config.basicAuth(), accessKeys.size(),
+                build.version(), build.sha());
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             QueuedCalls.drain(queue, worker);
@@ -254,16 +283,21 @@ public final class Main {
                 .build();
     }
 
-    /** max_body for everything but queued calls (async_max_body) and uploads to build (build_max_archive). */
+    /**
+     * max_body for everything but queued calls (async_max_body), uploads to build (build_max_archive) and the Lambda
+     * door (either, by invocation type, answered in its shape).
+     */
     private static HttpHandler bodyLimits(GatewayConfig config, HttpHandler handler) {
         HttpHandler sync = BodyLimit.guard(config.maxBody(), handler);
+        HttpHandler lambda = LambdaDoor.bodyLimit(config.maxBody(), config.queue().maxBody(), handler);
         HttpHandler async = BodyLimit.guard("async_max_body", config.queue().maxBody(), handler);
         HttpHandler upload = BodyLimit.guard("build_max_archive", config.build().maxArchive(), handler);
         return exchange -> {
             String path = exchange.getRequestPath();
             boolean isUpload = path.equals("/system/builds") || exchange.getRequestMethod().equals(Methods.PUT)
                     && path.startsWith("/api/functions/");
-            (isUpload ? upload : path.startsWith(Routes.ASYNC) ? async : sync).handleRequest(exchange);
+            (isUpload ? upload : path.startsWith(Routes.ASYNC) ? async : path.startsWith(Routes.LAMBDA) ? lambda
+                    : sync).handleRequest(exchange);
         };
     }
 

@@ -7,6 +7,7 @@ import dev.faas.gateway.api.LogsHandler;
 import dev.faas.gateway.api.PlainText;
 import dev.faas.gateway.api.ScaleHandler;
 import dev.faas.gateway.api.SecretsHandler;
+import dev.faas.gateway.lambda.LambdaDoor;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.RoutingHandler;
 import io.undertow.util.Methods;
@@ -19,10 +20,14 @@ import java.util.function.UnaryOperator;
  * behind {@code protect}; /function/*, /async-function/*, /healthz and /metrics stay open (as in OpenFaaS).
  * The Blueprint spec's /api/functions/* sit behind {@code protectBlueprint} (basic auth or a Bearer key); its SDK
  * executor's /job/{job_id} stays open like /function/* (the executor sends no credentials).
+ * AWS Lambda's /2015-03-31/* authenticate each call themselves (SigV4 or basic auth: {@link LambdaDoor}); any
+ * other path or method under that prefix is Lambda's UnknownOperationException, never a plain-text 404 or 405.
  */
 public final class Routes {
     /** Queued calls: /async-function/&lt;name&gt;[/...], or /async-function with X-Function (their own body limit). */
     public static final String ASYNC = "/async-function";
+    /** AWS Lambda's Invoke API (its own auth, body limits and error shapes). */
+    public static final String LAMBDA = "/2015-03-31/";
 
     private Routes() {}
 
@@ -35,6 +40,7 @@ public final class Routes {
             HttpHandler systemInfo,
             Management management,
             BlueprintDoor blueprint,
+            LambdaDoor lambda,
             UnaryOperator<HttpHandler> protect,
             UnaryOperator<HttpHandler> protectBlueprint) {}
 
@@ -85,12 +91,30 @@ public final class Routes {
         routes.setInvalidMethodHandler(PlainText.status(405, "method not allowed on this path"));
         HttpHandler functions = h.functions();
         HttpHandler async = h.async();
+        HttpHandler lambda = lambda(h.lambda());
         routes.setFallbackHandler(functions);
         // Function calls skip the template matching they would fail anyway (no /system route starts so): it cost
         // about 6 % of the gateway's own CPU per call.
         return exchange -> {
             String path = exchange.getRequestPath();
-            (path.startsWith("/function/") ? functions : path.startsWith(ASYNC) ? async : routes).handleRequest(exchange);
+            (path.startsWith("/function/") ? functions : path.startsWith(ASYNC) ? async
+                    : path.startsWith(LAMBDA) ? lambda : routes).handleRequest(exchange);
         };
+    }
+
+    /**
+     * Lambda's routes (API version 2015-03-31): Invoke, ListFunctions (with and without its '/'), GetFunction,
+     * GetFunctionConfiguration.
+     */
+    public static HttpHandler lambda(LambdaDoor l) {
+        RoutingHandler routes = new RoutingHandler(false)
+                .post("/2015-03-31/functions/{FunctionName}/invocations", l.invoke())
+                .get("/2015-03-31/functions/", l.listFunctions())
+                .get("/2015-03-31/functions", l.listFunctions())
+                .get("/2015-03-31/functions/{FunctionName}", l.getFunction())
+                .get("/2015-03-31/functions/{FunctionName}/configuration", l.getFunctionConfiguration());
+        routes.setFallbackHandler(LambdaDoor.unknownOperation());
+        routes.setInvalidMethodHandler(LambdaDoor.unknownOperation());
+        return routes;
     }
 }

@@ -36,12 +36,10 @@ public final class BodyLimit implements ConduitWrapper<StreamSourceConduit> {
     private static final AttachmentKey<Boolean> EXCEEDED = AttachmentKey.create(Boolean.class);
     static final long MIN_DRAIN = 1024 * 1024;
     private final long maxBody;
-    private final String setting;
     private final long drain;
 
-    private BodyLimit(String setting, long maxBody) {
+    private BodyLimit(long maxBody) {
         this.maxBody = maxBody;
-        this.setting = setting;
         this.drain = Math.max(maxBody, MIN_DRAIN);
     }
 
@@ -55,14 +53,22 @@ public final class BodyLimit implements ConduitWrapper<StreamSourceConduit> {
 
     /** The same with another limit, named by the setting that sets it (in the 413's message). */
     public static HttpHandler guard(String setting, long maxBody, HttpHandler next) {
-        BodyLimit limit = new BodyLimit(setting, maxBody);
+        return guard(maxBody, exchange -> PlainText.tooLarge(exchange, setting, maxBody), next);
+    }
+
+    /**
+     * The same with another answer for a declared length over the limit: {@code tooLarge} writes the 413 (a front
+     * door's own shape). A streamed body over it is for its reader to answer ({@link #exceeded}).
+     */
+    public static HttpHandler guard(long maxBody, HttpHandler tooLarge, HttpHandler next) {
+        BodyLimit limit = new BodyLimit(maxBody);
         return exchange -> {
             long declared = exchange.getRequestContentLength();
             if (declared > maxBody) {
                 if (declared - maxBody > limit.drain || exchange.getRequestHeaders().contains(Headers.EXPECT)) {
                     exchange.setPersistent(false);
                 }
-                PlainText.tooLarge(exchange, limit.setting, maxBody); // Undertow drops the rest of the body of a persistent exchange
+                tooLarge.handleRequest(exchange); // Undertow drops the rest of the body of a persistent exchange
                 return;
             }
             if (isStreamed(exchange) && exchange.isRequestChannelAvailable()) {

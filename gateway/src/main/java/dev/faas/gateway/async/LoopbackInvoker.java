@@ -1,5 +1,6 @@
 package dev.faas.gateway.async;
 
+import dev.faas.gateway.api.GatewayError;
 import dev.faas.gateway.queue.Answer;
 import dev.faas.gateway.queue.Header;
 import dev.faas.gateway.queue.Invoker;
@@ -62,7 +63,8 @@ public final class LoopbackInvoker implements Invoker {
                     .method(call.method(), HttpRequest.BodyPublishers.ofByteArray(call.body()));
         } catch (IllegalArgumentException e) {
             // Undertow accepts a few characters in a path that Java's URI does not ('[', a stray '%'): final, not retried.
-            return CompletableFuture.completedFuture(new Answer(400, List.of(new Header("Content-Type", "text/plain")),
+            return CompletableFuture.completedFuture(new Answer(400, List.of(new Header("Content-Type", "text/plain"),
+                    new Header(GatewayError.HEADER_NAME, GatewayError.BAD_REQUEST.token())),
                     ("the call's path or query cannot be sent on: " + e.getMessage() + "\n").getBytes(), 0));
         }
         for (Header h : call.headers()) {

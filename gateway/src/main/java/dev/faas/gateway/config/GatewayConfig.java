@@ -59,6 +59,7 @@ import java.util.Map;
  *                          ({@code function_metrics_port}, 8081)
  * @param queue             queued calls (/async-function): {@link QueueConfig}
  * @param build             the builder (/system/builds, the Blueprint routes): {@link BuildConfig}
+ * @param lambda            the AWS Lambda Invoke API's door (/2015-03-31/...): {@link LambdaConfig}
  */
 public record GatewayConfig(
         int port,
@@ -92,7 +93,8 @@ public record GatewayConfig(
         Duration scaleZeroDuration,
         int functionMetricsPort,
         QueueConfig queue,
-        BuildConfig build) {
+        BuildConfig build,
+        LambdaConfig lambda) {
 
     public static GatewayConfig fromEnvironment() {
         return from(System.getenv());
@@ -135,7 +137,16 @@ public record GatewayConfig(
                 s.positiveDuration("scale_zero_duration", Duration.ofMinutes(15)),
                 s.positive("function_metrics_port", 8081),
                 queue(s),
-                build(s));
+                build(s),
+                lambda(s));
+    }
+
+    private static LambdaConfig lambda(Settings s) {
+        return new LambdaConfig(
+                s.names("lambda_access_keys"),
+                s.oneOf("lambda_allow_unsigned", "false", "true", "false").equals("true"),
+                s.text("lambda_region", "us-east-1"),
+                s.text("lambda_account", "000000000000"));
     }
 
     private static BuildConfig build(Settings s) {
@@ -194,6 +205,12 @@ public record GatewayConfig(
         java.util.List<String> list(String name) {
             return java.util.Arrays.stream(text(name, "").split(","))
                     .map(v -> v.trim().toLowerCase(Locale.ROOT)).filter(v -> !v.isEmpty()).toList();
+        }
+
+        /** A comma-separated list of names kept as written (Docker secret names tell case apart), without blanks. */
+        java.util.List<String> names(String name) {
+            return java.util.Arrays.stream(text(name, "").split(","))
+                    .map(String::trim).filter(v -> !v.isEmpty()).toList();
         }
 
         int integer(String name, int fallback) {

@@ -1,11 +1,13 @@
 package dev.faas.gateway.proxy;
 
+import dev.faas.gateway.api.GatewayError;
 import dev.faas.gateway.api.PlainText;
 import io.undertow.server.Connectors;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.XnioExecutor;
@@ -86,26 +88,41 @@ public final class BodyDeadline {
      * ({@link StrictChunks}), else 408. Reads stop first, so whatever was reading the body hears no more of it.
      */
     public void refuse(HttpServerExchange exchange) {
+        refuse(exchange, ex -> {
+            String malformed = StrictChunks.malformed(ex);
+            if (malformed != null) {
+                PlainText.error(ex, 400, GatewayError.BAD_REQUEST, StrictChunks.answer(malformed));
+            } else {
+                send(ex);
+            }
+        });
+    }
+
+    /** The same, answered by {@code answer} (a front door's own shape) unless the response has started. */
+    public void refuse(HttpServerExchange exchange, Consumer<HttpServerExchange> answer) {
         StreamSourceChannel channel = Connectors.getExistingRequestChannel(exchange);
         if (channel != null) {
             channel.getReadSetter().set(null);
             channel.suspendReads();
         }
         exchange.setPersistent(false);
-        String malformed = StrictChunks.malformed(exchange);
         if (exchange.isResponseStarted()) {
             org.xnio.IoUtils.safeClose(exchange.getConnection());
-        } else if (malformed != null) {
-            PlainText.send(exchange, 400, StrictChunks.answer(malformed));
         } else {
-            send(exchange);
+            answer.accept(exchange);
         }
+    }
+
+    /** body_timeout, in milliseconds. */
+    public long millis() {
+        return millis;
     }
 
     /** The 408 itself, for an exchange that no one reads from any more. */
     public void send(HttpServerExchange exchange) {
         exchange.setPersistent(false);
-        PlainText.send(exchange, 408, "request body did not arrive whole within body_timeout (" + millis + " ms)");
+        PlainText.error(exchange, 408, GatewayError.BODY_TIMEOUT, "request body did not arrive whole within"
+                + " body_timeout (" + millis + " ms)");
     }
 
     /** Runs (and forgets) the action of whoever reads the body now; false when there is none. */

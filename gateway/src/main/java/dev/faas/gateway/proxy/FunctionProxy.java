@@ -1,5 +1,6 @@
 package dev.faas.gateway.proxy;
 
+import dev.faas.gateway.api.GatewayError;
 import dev.faas.gateway.api.PlainText;
 import dev.faas.gateway.config.GatewayConfig;
 import dev.faas.gateway.metrics.FunctionMetrics;
@@ -31,7 +32,8 @@ import io.undertow.util.SameThreadExecutor;
  * Errors: unknown function 404; held too long 504, start failed or too many held 503; failures after that are mapped by {@link UpstreamErrors}
  * (502 unreachable, 504 timeout, 413/408/400 for a streamed body over max_body, late or malformed). A connect failure is retried
  * on up to two other replicas (a lost node can hold several); a request that may have reached a function is never sent again (no idempotent-method
- * retries).
+ * retries). Each error of the gateway's own carries {@code X-Faas-Error} ({@link GatewayError}); the function's
+ * answers never do (the header is dropped from them).
  */
 public final class FunctionProxy implements FunctionCall {
     static final HttpString X_CALL_ID = new HttpString("X-Call-Id");
@@ -68,8 +70,8 @@ public final class FunctionProxy implements FunctionCall {
                 .build();
     }
 
-    private static final HttpHandler NO_REPLICA =
-            exchange -> PlainText.send(exchange, 503, "no ready replica of this function; try again shortly");
+    private static final HttpHandler NO_REPLICA = exchange -> PlainText.error(exchange, 503, GatewayError.NOT_READY,
+            "no ready replica of this function; try again shortly");
 
     /** The function called {@code name}, also as {@code faas-cli invoke -n} calls it: {@code <name>.<namespace>}. */
     public Function find(String name) {
@@ -84,7 +86,7 @@ public final class FunctionProxy implements FunctionCall {
     public void forward(HttpServerExchange exchange, String name) throws Exception {
         Function function = find(name);
         if (function == null) {
-            PlainText.send(exchange, 404, "function \"" + name + "\" not found");
+            PlainText.error(exchange, 404, GatewayError.NOT_FOUND, "function \"" + name + "\" not found");
             return;
         }
         long started = System.nanoTime();
@@ -126,7 +128,10 @@ public final class FunctionProxy implements FunctionCall {
         }
         exchange.getRequestHeaders().put(X_START_TIME, exchange.getResponseHeaders().getFirst(X_START_TIME));
         HopByHop.strip(exchange.getRequestHeaders());
-        exchange.addResponseCommitListener(ex -> HopByHop.strip(ex.getResponseHeaders()));
+        exchange.addResponseCommitListener(ex -> {
+            HopByHop.strip(ex.getResponseHeaders());
+            GatewayError.dropForged(ex); // a function's own X-Faas-Error
+        });
         exchange.addDefaultResponseListener(new UpstreamErrors(function.name(), config, deadline));
         exchange.putAttachment(FunctionProxyClient.BALANCER, balancer);
         buffer.thenForward(exchange, proxy);
@@ -159,7 +164,13 @@ public final class FunctionProxy implements FunctionCall {
                 case GONE -> 404;
                 case QUEUE_FULL, START_FAILED, OFF -> 503;
             };
-            resume(ex -> PlainText.send(ex, status, message));
+            GatewayError reason = switch (why) {
+                case TIMED_OUT, OFF -> GatewayError.NOT_READY;
+                case GONE -> GatewayError.NOT_FOUND;
+                case QUEUE_FULL -> GatewayError.BUSY;
+                case START_FAILED -> GatewayError.CANNOT_START;
+            };
+            resume(ex -> PlainText.error(ex, status, reason, message));
         }
 
         /** Runs {@code next} for the held exchange on its own IO thread, as a handler. */

@@ -1,6 +1,7 @@
 package dev.faas.gateway.proxy;
 
 import dev.faas.gateway.api.BodyLimit;
+import dev.faas.gateway.api.GatewayError;
 import dev.faas.gateway.api.PlainText;
 import io.undertow.connector.PooledByteBuffer;
 import io.undertow.io.IoCallback;
@@ -233,7 +234,7 @@ final class RequestBuffer {
                 PlainText.tooLarge(exchange, maxBody);
             } else if (malformed != null) {
                 exchange.setPersistent(false);
-                PlainText.send(exchange, 400, StrictChunks.answer(malformed));
+                PlainText.error(exchange, 400, GatewayError.BAD_REQUEST, StrictChunks.answer(malformed));
             } else {
                 IoUtils.safeClose(exchange.getConnection()); // the caller's connection broke: no one to answer
             }

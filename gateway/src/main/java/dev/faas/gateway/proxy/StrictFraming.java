@@ -1,5 +1,6 @@
 package dev.faas.gateway.proxy;
 
+import dev.faas.gateway.api.GatewayError;
 import dev.faas.gateway.api.PlainText;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -35,15 +36,17 @@ public final class StrictFraming implements HttpHandler {
         if (te != null) {
             if (!isChunkedOnly(te, exchange)) {
                 exchange.setPersistent(false);
-                PlainText.send(exchange, 400, "Transfer-Encoding " + quote(String.join(", ", te))
-                        + " is not supported: send the body with a Content-Length or Transfer-Encoding: chunked");
+                PlainText.error(exchange, 400, GatewayError.BAD_REQUEST, "Transfer-Encoding "
+                        + quote(String.join(", ", te)) + " is not supported: send the body with a Content-Length or"
+                        + " Transfer-Encoding: chunked");
                 return;
             }
             StrictChunks.install(exchange);
         }
         if (exchange.getRequestMethod().equals(Methods.CONNECT)) {
             exchange.setPersistent(false);
-            PlainText.send(exchange, 501, "CONNECT is not supported: the gateway opens no tunnels");
+            PlainText.error(exchange, 501, GatewayError.BAD_REQUEST,
+                    "CONNECT is not supported: the gateway opens no tunnels");
             return;
         }
         next.handleRequest(exchange);

@@ -1,6 +1,7 @@
 package dev.faas.gateway.proxy;
 
 import dev.faas.gateway.api.BodyLimit;
+import dev.faas.gateway.api.GatewayError;
 import dev.faas.gateway.api.PlainText;
 import dev.faas.gateway.config.GatewayConfig;
 import io.undertow.server.DefaultResponseListener;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Undertow's proxy ends with 503 when it cannot connect or the connection breaks, 500 on an I/O error, and 504 at
  * upstream_timeout; a gateway that could not reach an upstream answers 502. A streamed body whose upstream request
  * was cut off answers for why: over max_body 413 (see BodyLimit), past body_timeout 408 (BodyDeadline), broken
- * chunked framing 400 (StrictChunks); the last two close the connection.
+ * chunked framing 400 (StrictChunks); the last two close the connection. Each is marked {@code X-Faas-Error}
+ * ({@link GatewayError}).
  */
 final class UpstreamErrors implements DefaultResponseListener {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamErrors.class);
@@ -46,7 +48,7 @@ final class UpstreamErrors implements DefaultResponseListener {
         String malformed = StrictChunks.malformed(exchange);
         if (malformed != null) {
             exchange.setPersistent(false);
-            PlainText.send(exchange, 400, StrictChunks.answer(malformed));
+            PlainText.error(exchange, 400, GatewayError.BAD_REQUEST, StrictChunks.answer(malformed));
             return true;
         }
         int status = exchange.getStatusCode();
@@ -55,18 +57,20 @@ final class UpstreamErrors implements DefaultResponseListener {
             // of that call: were it kept alive, it would be cut under whatever call the caller sent next.
             exchange.setPersistent(false);
             LOG.info("event=upstream_timeout function={} timeout={}", function, timeout);
-            PlainText.send(exchange, 504, "function \"" + function + "\" did not answer within " + timeout.toSeconds() + " s");
+            PlainText.error(exchange, 504, GatewayError.TIMEOUT, "function \"" + function + "\" did not answer within "
+                    + timeout.toSeconds() + " s");
             return true;
         }
         if (exchange.getAttachment(FunctionProxyClient.QUEUE_FULL) != null) {
             LOG.info("event=upstream_queue_full function={} upstream_queue={}", function, queue);
-            PlainText.send(exchange, 503, "function \"" + function + "\" is busy: every connection to its replicas is in"
-                    + " use and " + queue + " calls already wait (upstream_queue); try again shortly");
+            PlainText.error(exchange, 503, GatewayError.BUSY, "function \"" + function + "\" is busy: every connection"
+                    + " to its replicas is in use and " + queue + " calls already wait (upstream_queue); try again"
+                    + " shortly");
             return true;
         }
         if (status == 503 || status == 500) {
             LOG.info("event=upstream_unreachable function={}", function);
-            PlainText.send(exchange, 502, "could not reach function \"" + function + "\"");
+            PlainText.error(exchange, 502, GatewayError.UNREACHABLE, "could not reach function \"" + function + "\"");
             return true;
         }
         return false;

@@ -1,6 +1,7 @@
 package dev.faas.gateway.routing;
 
 import dev.faas.gateway.api.BodyLimit;
+import dev.faas.gateway.api.GatewayError;
 import dev.faas.gateway.api.PlainText;
 import dev.faas.gateway.config.GatewayConfig;
 import dev.faas.gateway.proxy.BodyDeadline;
@@ -48,7 +49,7 @@ public final class FunctionRouter implements HttpHandler {
                 call.forward(exchange, name);
             }
         } else if (path.equals("/function")) {
-            PlainText.send(exchange, 400, "missing function name: call /function/<name>");
+            PlainText.error(exchange, 400, GatewayError.BAD_REQUEST, "missing function name: call /function/<name>");
         } else if (path.equals("/")) {
             String header = exchange.getRequestHeaders().getFirst(X_FUNCTION);
             if (header != null) {
@@ -59,7 +60,8 @@ public final class FunctionRouter implements HttpHandler {
                 routeByAlexaIntent(exchange);
             }
         } else {
-            PlainText.send(exchange, 404, "no route for this path: functions are called at /function/<name>");
+            PlainText.error(exchange, 404, GatewayError.NOT_FOUND,
+                    "no route for this path: functions are called at /function/<name>");
         }
     }
 
@@ -67,7 +69,8 @@ public final class FunctionRouter implements HttpHandler {
         if (FunctionNames.isValid(name)) {
             return true;
         }
-        PlainText.send(exchange, 400, "invalid function name " + FunctionNames.quote(name) + ": use " + FunctionNames.RULE);
+        PlainText.error(exchange, 400, GatewayError.BAD_REQUEST, "invalid function name " + FunctionNames.quote(name)
+                + ": use " + FunctionNames.RULE);
         return false;
     }
 
@@ -80,7 +83,7 @@ public final class FunctionRouter implements HttpHandler {
             BodyDeadline.arrived(ex, true);
             String name = AlexaIntent.intentName(body);
             if (name == null) {
-                PlainText.send(ex, 400, AlexaIntent.EXPECTED);
+                PlainText.error(ex, 400, GatewayError.BAD_REQUEST, AlexaIntent.EXPECTED);
                 return;
             }
             if (!isAcceptable(ex, name)) {
@@ -107,10 +110,10 @@ public final class FunctionRouter implements HttpHandler {
             PlainText.tooLarge(exchange, maxBody);
         } else if (malformed != null) {
             exchange.setPersistent(false);
-            PlainText.send(exchange, 400, StrictChunks.answer(malformed));
+            PlainText.error(exchange, 400, GatewayError.BAD_REQUEST, StrictChunks.answer(malformed));
         } else {
             exchange.setPersistent(false);
-            PlainText.send(exchange, 400, "could not read the request body");
+            PlainText.error(exchange, 400, GatewayError.BAD_REQUEST, "could not read the request body");
         }
     }
 

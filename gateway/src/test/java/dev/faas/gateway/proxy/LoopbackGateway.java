@@ -121,6 +121,18 @@ final class LoopbackGateway implements AutoCloseable {
         });
     }
 
+    /** An upstream that answers {@code status} with {@code header}: {@code value} of its own. */
+    String answeringWith(int status, String header, String value) throws IOException {
+        return serve(e -> {
+            e.getRequestBody().readAllBytes();
+            byte[] body = "the function's own".getBytes(StandardCharsets.US_ASCII);
+            e.getResponseHeaders().add(header, value);
+            e.sendResponseHeaders(status, body.length);
+            e.getResponseBody().write(body);
+            e.close();
+        });
+    }
+
     /** An upstream that reports how reading the request body ended. */
     String bodyReader(CompletableFuture<String> outcome) throws IOException {
         return serve(e -> {
