@@ -26,6 +26,7 @@ import dev.faas.gateway.build.Archives;
 import dev.faas.gateway.build.BuildContexts;
 import dev.faas.gateway.build.Builds;
 import dev.faas.gateway.build.ImageBuilder;
+import dev.faas.gateway.build.StaleBuilds;
 import dev.faas.gateway.config.BuildConfig;
 import dev.faas.gateway.config.GatewayConfig;
 import dev.faas.gateway.config.LambdaConfig;
@@ -185,6 +186,9 @@ public final class Main {
 
         // Lifecycle work off the request path: scale calls (they wait on Docker), hold timeouts, the idle check.
         ExecutorService lifecycle = Executors.newCachedThreadPool(DaemonThreads.named("lifecycle-"));
+        ImageBuilder builder = images;
+        Instant started = Instant.now();
+        lifecycle.execute(() -> StaleBuilds.reap(builder, buildWork, started));
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("lifecycle-timer-"));
         ColdStartMetrics coldStartMetrics = new ColdStartMetrics(meters);
         ColdStarts coldStarts = new ColdStarts(new ColdStarts.Settings(config.scaleFromZero(),

@@ -18,4 +18,12 @@ public interface ImageBuilder {
 
     /** Makes {@code tag} available to every node (the stack's registry); the reference services must run. */
     String distribute(String tag, Consumer<String> log) throws BuildException;
+
+    /**
+     * Removes what earlier builds left on this engine: images built for this stack that no tag names any more (an
+     * interrupted build's, or a version whose tag a rebuild moved on). Images a container still uses stay.
+     *
+     * @return how many were removed
+     */
+    int reapStale() throws BuildException;
 }

@@ -155,6 +155,11 @@ class BuildsTest {
         public String distribute(String tag, Consumer<String> log) {
             return tag;
         }
+
+        @Override
+        public int reapStale() {
+            return 0;
+        }
     }
 
     private static final class Orchestrator implements FunctionManager {

@@ -1,6 +1,7 @@
 package dev.faas.gateway.provider.swarm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.faas.gateway.build.BuildException;
 import dev.faas.gateway.build.ImageBuilder;
@@ -72,6 +73,29 @@ public final class SwarmImageBuilder implements ImageBuilder {
             throw new BuildException(503, e.getMessage(), "");
         }
         return reply.ok() ? reply.body().path("Id").asText("") : "";
+    }
+
+    @Override
+    public int reapStale() throws BuildException {
+        ObjectNode filters = DockerRest.JSON.createObjectNode();
+        filters.putArray("dangling").add("true");
+        filters.putArray("label").add(BUILT_FOR + "=" + builtFor);
+        int removed = 0;
+        try {
+            DockerRest.Reply list = docker.get("/images/json?filters=" + DockerRest.path(filters.toString()));
+            if (!list.ok()) {
+                throw new BuildException(503, "cannot list this stack's built images: " + list.message(), "");
+            }
+            for (JsonNode image : list.body()) {
+                // Not forced: an image a container (even a stopped one) still uses answers 409 and stays.
+                if (docker.delete("/images/" + image.path("Id").asText()).ok()) {
+                    removed++;
+                }
+            }
+        } catch (ManagementException e) {
+            throw new BuildException(503, e.getMessage(), "");
+        }
+        return removed;
     }
 
     @Override
