@@ -43,9 +43,8 @@ libs=$(find "$CTX/rootfs/opt/java" -type f \( -name '*.so' -o -path '*/bin/*' \)
   | awk '$2 == "=>" && $3 ~ /^\/(usr\/)?lib/ {print $3} $1 ~ /^\/lib/ {print $1}' | sort -u)
 # Plus glibc's small compatibility libraries (about 200 KB): a function's own binary (a `bootstrap`) built against a
 # glibc before 2.34 (Debian 11, Ubuntu 20.04, Amazon Linux 2) still names libpthread, libdl or librt and would not load.
-# And libgcc_s (125 KB): Rust bootstraps (cargo-lambda's) and AWS's Java runtime interface client's JNI library need it.
 compat=$(for l in libpthread.so.0 libdl.so.2 librt.so.1 libutil.so.1 libanl.so.1 libresolv.so.2 libnss_files.so.2 \
-  libnss_dns.so.2 libgcc_s.so.1; do ldconfig -p | awk -v l="$l" '$1 == l && /x86-64/ {print $NF; exit}'; done)
+  libnss_dns.so.2; do ldconfig -p | awk -v l="$l" '$1 == l && /x86-64/ {print $NF; exit}'; done)
 for lib in $libs $compat /lib64/ld-linux-x86-64.so.2; do
   mkdir -p "$CTX/rootfs$(dirname "$lib")"
   cp -L "$lib" "$CTX/rootfs$lib"
@@ -59,6 +58,6 @@ cp images/base/Dockerfile "$CTX/Dockerfile"
 
 say "docker build -t $IMAGE"
 log=$(mktemp)
-docker build -q --build-arg BASE_REVISION="${BASE_REVISION:-2}" -t "$IMAGE" "$CTX" >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; die "docker build of $IMAGE failed"; }
+docker build -q -t "$IMAGE" "$CTX" >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; die "docker build of $IMAGE failed"; }
 rm -f "$log"
 say "built $IMAGE ($(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1/1e6}'))"

@@ -27,10 +27,7 @@ build() { # build <tag> <context> [dockerfile]
   rm -f "$log"
 }
 
-# Revision 2 added libgcc_s; a base built before it is rebuilt (images/base/Dockerfile).
-export BASE_REVISION=2
-if [ "${1:-}" = --rebuild-base ] || ! docker image inspect faas/jre:17 >/dev/null 2>&1 \
-    || [ "$(docker image inspect -f '{{index .Config.Labels "dev.faas.base-revision"}}' faas/jre:17)" != "$BASE_REVISION" ]; then
+if [ "${1:-}" = --rebuild-base ] || ! docker image inspect faas/jre:17 >/dev/null 2>&1; then
   scripts/build-base-image.sh
 fi
 
