@@ -4,9 +4,9 @@
 # (<stack>_registry-data, the images pushed to the registry; <stack>_nats-data, the queued calls) are kept, like the
 # secrets.
 #   --purge   also remove its secrets (<stack>_basic-auth-user, <stack>_basic-auth-password,
-#             <stack>_blueprint-api-key), the stored password and key, the volumes (queued calls not yet run are
-#             lost) and the images its gateway built from code, and untag this daemon's copies tagged for the
-#             stack's registry; the next scripts/up.sh then makes a new password and key and pushes every image again
+#             <stack>_blueprint-api-key, <stack>_lambda-access-key), the stored password and keys, the volumes
+#             (queued calls not yet run are lost) and the images its gateway built from code, and untag this
+#             daemon's copies tagged for the stack's registry; the next scripts/up.sh then makes a new password and key and pushes every image again
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,12 +54,13 @@ else
 fi
 
 if $purge; then
-  for s in "${STACK}_basic-auth-user" "${STACK}_basic-auth-password" "${STACK}_blueprint-api-key"; do
+  for s in "${STACK}_basic-auth-user" "${STACK}_basic-auth-password" "${STACK}_blueprint-api-key" \
+      "${STACK}_lambda-access-key"; do
     if docker secret inspect "$s" >/dev/null 2>&1; then
       docker secret rm "$s" >/dev/null && say "removed the secret $s"
     fi
   done
-  rm -f "$SECRETS_DIR/basic-auth-password" "$SECRETS_DIR/blueprint-api-key"
+  rm -f "$SECRETS_DIR/basic-auth-password" "$SECRETS_DIR/blueprint-api-key" "$SECRETS_DIR/lambda-credentials"
   rmdir "$SECRETS_DIR" 2>/dev/null || true
   # On the node of this daemon (the registry and NATS run on a manager; with several, each one they ran on has a copy).
   for volume in "${STACK}_registry-data" "${STACK}_nats-data"; do

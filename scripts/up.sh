@@ -174,6 +174,19 @@ if ! secret_exists "${STACK}_blueprint-api-key"; then
   say "created the secret ${STACK}_blueprint-api-key (the Blueprint routes' Bearer key, in $KEY_FILE)"
 fi
 
+# The access key AWS clients sign Lambda Invoke calls with (docs/lambda.md): the gateway's secret holds
+# "<key id>:<secret key>", and a credentials file in AWS's format beside the password is for aws and boto3.
+AWS_CREDENTIALS=$SECRETS_DIR/lambda-credentials
+if ! secret_exists "${STACK}_lambda-access-key"; then
+  mkdir -p "$SECRETS_DIR" && chmod 700 "$SECRETS_DIR"
+  key_id=AKIA$(head -c 10 /dev/urandom | base32)
+  secret_key=$(head -c 30 /dev/urandom | base64)
+  (umask 077 && printf '[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$key_id" "$secret_key" >"$AWS_CREDENTIALS")
+  printf '%s:%s' "$key_id" "$secret_key" \
+    | docker secret create --label "dev.faas.stack=$STACK" "${STACK}_lambda-access-key" - >/dev/null
+  say "created the secret ${STACK}_lambda-access-key (the Lambda Invoke API's access key, in $AWS_CREDENTIALS)"
+fi
+
 # ---- the stack's tasks ----
 services() { docker service ls --filter "label=com.docker.stack.namespace=$STACK" --format '{{.Name}}' "$@"; }
 
@@ -408,6 +421,8 @@ cat <<MSG
 
   Prometheus: http://$FAAS_HOST:$PROMETHEUS_PORT (alerts: http://$FAAS_HOST:$PROMETHEUS_PORT/alerts)
   Blueprint:  curl -H "Authorization: Bearer \$(cat $KEY_FILE)" $GW/api/functions/<id>   (docs/blueprint.md)
+  Lambda:     AWS_SHARED_CREDENTIALS_FILE=$AWS_CREDENTIALS AWS_REGION=us-east-1 aws lambda invoke --endpoint-url $GW \\
+                --function-name hello-lambda-shell --cli-binary-format raw-in-base64-out --payload '{"hi":1}' out.json   (docs/lambda.md)
   Registry:   $REGISTRY on every node, from the node itself only (docker tag x $REGISTRY/you/x:1 && docker push $REGISTRY/you/x:1)
   Services:   docker stack services $STACK
 MSG

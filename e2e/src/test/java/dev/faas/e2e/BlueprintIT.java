@@ -71,6 +71,49 @@ class BlueprintIT {
         }
     }
 
+    /**
+     * A gateway that starts removes what earlier builds left: here two images labelled as built for this stack that
+     * no tag names any more (the first of two builds under one tag), while another stack's stays.
+     */
+    @Test
+    void aRestartedGatewayReapsTheStacksUntaggedBuiltImagesAndNoOneElses() throws Exception {
+        String ours = "dev.faas.built-for=" + stack.stack + "_functions";
+        String theirs = "dev.faas.built-for=" + stack.stack + "-other_functions";
+        String oursOld = untaggedBuild("faas-fn/bp-reap:1", ours);
+        String theirsOld = untaggedBuild("faas-fn/bp-reap-other:1", theirs);
+        try {
+            Cli.Result update = Cli.run(ProjectFiles.root(), Map.of(), Duration.ofSeconds(120), "docker", "service", "update",
+                    "-q", "--force", stack.service("gateway"));
+            assertEquals(0, update.exitCode(), update.output());
+            waitFor(Duration.ofSeconds(60), () -> !imageExists(oursOld));
+            assertTrue(imageExists(theirsOld), "another stack's image stays");
+            waitFor(Duration.ofSeconds(60), () -> Cli.run(ProjectFiles.root(), Map.of(), Duration.ofSeconds(10), "curl", "-sf",
+                    "-o", "/dev/null", base + "/healthz").ok());
+        } finally {
+            Cli.run(ProjectFiles.root(), Map.of(), Duration.ofSeconds(30), "docker", "image", "rm", "-f", oursOld, theirsOld,
+                    "faas-fn/bp-reap:1", "faas-fn/bp-reap-other:1");
+        }
+    }
+
+    /** Builds {@code tag} twice with different content: the first build's image id, untagged now. */
+    private static String untaggedBuild(String tag, String label) throws IOException {
+        String first = null;
+        for (String content : List.of("a", "b")) {
+            Path context = Files.createDirectories(dir.resolve("reap-" + tag.hashCode() + content));
+            Files.writeString(context.resolve("Dockerfile"), "FROM faas/watchdog\nLABEL reap.test=" + content + "\n");
+            Cli.docker("build", "-q", "--label", label, "-t", tag, context.toString());
+            if (first == null) {
+                first = Cli.docker("image", "inspect", "-f", "{{.Id}}", tag);
+            }
+        }
+        assertTrue(imageExists(first));
+        return first;
+    }
+
+    private static boolean imageExists(String id) {
+        return Cli.run(ProjectFiles.root(), Map.of(), Duration.ofSeconds(30), "docker", "image", "inspect", id).ok();
+    }
+
     @Test
     void theSpecsCurlSequenceDeploysInvokesChecksWarmsAndUndeploys() throws Exception {
         Path zip = zip("echo.zip", Map.of("bootstrap", ECHO));

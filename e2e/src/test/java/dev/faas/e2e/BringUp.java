@@ -21,7 +21,8 @@ final class BringUp implements AutoCloseable {
 
     /** The sample functions the stack deploys, by the names callers use (the Alexa sample is its intent's name). */
     static final List<String> FUNCTIONS = List.of(
-            "catservice", "echoit", "wordcount", "base64", "HostnameIntent", "sleep", "nodeinfo", "hello-java");
+            "catservice", "echoit", "wordcount", "base64", "HostnameIntent", "sleep", "nodeinfo", "hello-java",
+            "hello-lambda-shell", "hello-lambda-java");
 
     final String stack;
     final int gatewayPort;
@@ -85,6 +86,15 @@ final class BringUp implements AutoCloseable {
         } catch (IOException e) {
             throw new AssertionError("scripts/up.sh kept no Blueprint key in " + secretsDir + ": " + e);
         }
+    }
+
+    /** The AWS credentials file scripts/up.sh wrote for the Lambda Invoke API's access key. */
+    Path lambdaCredentials() {
+        Path file = secretsDir.resolve(stack).resolve("lambda-credentials");
+        if (!Files.isReadable(file)) {
+            throw new AssertionError("scripts/up.sh kept no Lambda credentials at " + file);
+        }
+        return file;
     }
 
     String service(String function) {

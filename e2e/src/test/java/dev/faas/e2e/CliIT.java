@@ -41,7 +41,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class CliIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The functions this test deploys itself (the stack's own samples are removed by its bring-down). */
-    private static final List<String> OWN = List.of("cli-python3", "cli-node", "cli-shell", "cli-java-http",
+    private static final List<String> OWN = List.of("cli-python3", "cli-node", "cli-shell", "cli-java-http", "cli-lambda",
             "cli-upload", "cli-broken");
     /** How to call each sample and a part of its answer. */
     private static final Map<String, String[]> SAMPLES = Map.of(
@@ -136,7 +136,8 @@ class CliIT {
 
     @ParameterizedTest
     @Order(4)
-    @CsvSource({"python3, faas", "node, faas", "shell, Hello from shell: faas", "java-http, 'Hello, faas'"})
+    @CsvSource({"python3, faas", "node, faas", "shell, Hello from shell: faas", "java-http, 'Hello, faas'",
+            "lambda, Echoing request"})
     void aFunctionMadeWithNewFromEachTemplateIsUpAndAnswers(String lang, String expected) throws IOException {
         String name = "cli-" + lang;
         Run made = faas(work, null, "new", name, "--lang", lang);

@@ -36,15 +36,19 @@ class StackEndToEndIT {
     /** How to call each sample function and what its answer must show. */
     private record Probe(String body, Predicate<String> answer, String expected) {}
 
-    private static final Map<String, Probe> PROBES = Map.of(
-            "catservice", new Probe("hello faas", "hello faas"::equals, "the body back"),
-            "echoit", new Probe("x", a -> a.contains("Http_Method=POST"), "its Http_* environment"),
-            "wordcount", new Probe("one two three", a -> a.trim().matches("0\\s+3\\s+13"), "wc's counts 0 3 13"),
-            "base64", new Probe("hello faas", a -> a.trim().equals("aGVsbG8gZmFhcw=="), "the body in base64"),
-            "HostnameIntent", new Probe("", a -> a.contains("My hostname is "), "an Alexa answer naming its host"),
-            "sleep", new Probe("0", a -> a.startsWith("slept 0s"), "slept 0s"),
-            "nodeinfo", new Probe("", a -> a.contains("cpus: "), "the node's CPUs"),
-            "hello-java", new Probe("faas", a -> a.startsWith("Hello, faas (call "), "a greeting from its warm JVM"));
+    private static final Map<String, Probe> PROBES = Map.ofEntries(
+            Map.entry("catservice", new Probe("hello faas", "hello faas"::equals, "the body back")),
+            Map.entry("echoit", new Probe("x", a -> a.contains("Http_Method=POST"), "its Http_* environment")),
+            Map.entry("wordcount", new Probe("one two three", a -> a.trim().matches("0\\s+3\\s+13"), "wc's counts 0 3 13")),
+            Map.entry("base64", new Probe("hello faas", a -> a.trim().equals("aGVsbG8gZmFhcw=="), "the body in base64")),
+            Map.entry("HostnameIntent", new Probe("", a -> a.contains("My hostname is "), "an Alexa answer naming its host")),
+            Map.entry("sleep", new Probe("0", a -> a.startsWith("slept 0s"), "slept 0s")),
+            Map.entry("nodeinfo", new Probe("", a -> a.contains("cpus: "), "the node's CPUs")),
+            Map.entry("hello-java", new Probe("faas", a -> a.startsWith("Hello, faas (call "), "a greeting from its warm JVM")),
+            Map.entry("hello-lambda-shell", new Probe("{\"hi\":1}", "Echoing request: '{\"hi\":1}'"::equals,
+                    "AWS's tutorial handler's echo, through its bootstrap in mode=lambda")),
+            Map.entry("hello-lambda-java", new Probe("{\"name\":\"faas\"}", a -> a.contains("\"greeting\":\"hello faas\""),
+                    "a RequestHandler's answer through AWS's runtime interface client")));
 
     private static BringUp stack;
     private static String upOutput;

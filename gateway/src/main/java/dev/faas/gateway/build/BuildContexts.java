@@ -19,6 +19,8 @@ import java.util.stream.Stream;
 public final class BuildContexts {
     public static final String DOCKERFILE = "dockerfile";
     public static final String BOOTSTRAP = "bootstrap";
+    /** The AWS Lambda custom runtime: a {@code bootstrap} too, run warm in the watchdog's mode=lambda. */
+    public static final String LAMBDA = "lambda";
     private static final Pattern LANG = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
     private final Path templates;
@@ -71,11 +73,11 @@ public final class BuildContexts {
         Path context = work.resolve("context");
         copyTree(template, context, template.resolve("function"));
         Files.move(unpacked, context.resolve("function"), StandardCopyOption.ATOMIC_MOVE);
-        if (chosen.equals(BOOTSTRAP)) {
+        if (chosen.equals(BOOTSTRAP) || chosen.equals(LAMBDA)) {
             Path bootstrap = context.resolve("function").resolve(BOOTSTRAP);
             if (!Files.isRegularFile(bootstrap)) {
-                throw BuildException.invalid("the bootstrap template needs an executable named bootstrap at the root"
-                        + " of the upload");
+                throw BuildException.invalid("the " + chosen + " template needs an executable named bootstrap at the"
+                        + " root of the upload");
             }
             // Zips made on Windows carry no modes: the spec says bootstrap is the executable, so it is one.
             Files.setPosixFilePermissions(bootstrap, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -27,7 +27,7 @@ class BuildContextsTest {
 
     @Test
     void theShippedTemplatesAreListed() {
-        assertTrue(contexts.templates().containsAll(List.of("bootstrap", "java-http", "node", "python3", "shell")),
+        assertTrue(contexts.templates().containsAll(List.of("bootstrap", "java-http", "lambda", "node", "python3", "shell")),
                 contexts.templates().toString());
     }
 
@@ -45,6 +45,23 @@ class BuildContextsTest {
         BuildContexts.Prepared p = contexts.prepare(upload, "", work);
         assertEquals("bootstrap", p.lang());
         assertTrue(Files.isRegularFile(p.context().resolve("Dockerfile")));
+        assertTrue(Files.isExecutable(p.context().resolve("function/bootstrap")));
+    }
+
+    @Test
+    void aLambdaCustomRuntimeWithoutABootstrapIsA400() throws Exception {
+        Files.writeString(upload.resolve("function.sh"), "handler() { echo hi; }\n");
+        BuildException without = assertThrows(BuildException.class, () -> contexts.prepare(upload, "lambda", work));
+        assertTrue(without.getMessage().contains("the lambda template needs an executable named bootstrap"),
+                without.getMessage());
+    }
+
+    @Test
+    void aLambdaCustomRuntimeZipGoesIntoTheLambdaTemplateWithItsBootstrapExecutable() throws Exception {
+        Files.writeString(upload.resolve("bootstrap"), "#!/bin/sh\nexec my-runtime\n");
+        BuildContexts.Prepared p = contexts.prepare(upload, "lambda", work);
+        assertEquals("lambda", p.lang());
+        assertTrue(Files.readString(p.context().resolve("Dockerfile")).contains("mode=lambda"));
         assertTrue(Files.isExecutable(p.context().resolve("function/bootstrap")));
     }
 
