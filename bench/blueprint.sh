@@ -15,6 +15,7 @@
 # usage: bench/blueprint.sh     (DURATION=10s ROUNDS=3 COLD=5 to change the runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
 DURATION=${DURATION:-10s}
 ROUNDS=${ROUNDS:-3}
@@ -22,7 +23,6 @@ COLD=${COLD:-5}
 STACK=bpbench$RANDOM
 WORK=$(mktemp -d)
 FN=bpbench
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 GATEWAY_PORT=$(free_port)
 GW=http://127.0.0.1:$GATEWAY_PORT
 export FAAS_STACK=$STACK FAAS_SECRETS_DIR=$WORK/secrets GATEWAY_PORT PROMETHEUS_PORT=$(free_port) REGISTRY_PORT=$(free_port)
@@ -81,17 +81,7 @@ wrk.body = '$BODY'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "$BASIC"
 LUA
-# wrk's summary as "req/s p50_ms p99_ms errors" (non-2xx plus socket errors)
-measure() { # measure <conns> <duration> <url>
-  wrk -t1 -c"$1" -d"$2" --latency -s "$WORK/post.lua" "$3" 2>&1 | awk '
-    /Requests\/sec/ {rps=$2}
-    /Non-2xx/ {bad+=$5}
-    /Socket errors/ {gsub(",", ""); bad+=$4+$6+$8+$10}
-    $1=="50%" {p50=$2} $1=="99%" {p99=$2}
-    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
-    END {printf "%.0f %.2f %.2f %d\n", rps, ms(p50), ms(p99), bad+0}'
-}
-median() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+measure() { wrk_summary "$1" "$2" "$WORK/post.lua" "$3"; } # measure <conns> <duration> <url>
 
 IMAGE=$(curl -s -u "$AUTH" "$GW/system/function/$FN" | python3 -c 'import json,sys; print(json.load(sys.stdin)["image"])')
 ALONE_PORT=$(free_port)
@@ -117,7 +107,6 @@ for conns in 1 16; do
     read -r rps p50 p99 bad <<<"$(measure "$conns" "$DURATION" "$ALONE")"
     D+=("$rps"); printf '%-6s %-6s %-32s %10s %9s %9s %7s\n' "$conns" "$r" "the image alone" "$rps" "$p50" "$p99" "$bad"
   done
-  ratio() { awk -v a="$1" -v s="$2" 'BEGIN {printf "%.2f", a/s}'; }
   say "$conns connections, medians: invoke $(median "${B[@]}"), sync path $(median "${S[@]}"), the image alone $(median "${D[@]}") req/s; invoke/sync $(ratio "$(median "${B[@]}")" "$(median "${S[@]}")"), invoke/alone $(ratio "$(median "${B[@]}")" "$(median "${D[@]}")")"
 done
 
@@ -141,5 +130,4 @@ import sys
 v = sorted(float(l) * 1000 for l in open(sys.argv[1]) if l.strip())
 print(f"cold invoke ms: p50 {v[len(v)//2]:.0f}, max {v[-1]:.0f} ({len(v)} runs): " + " ".join(f"{x:.0f}" for x in v))
 PY
-rss() { docker stats --no-stream --format '{{.MemUsage}}' "$(docker ps -q --filter "label=com.docker.swarm.service.name=${STACK}_$1" | head -1)" | cut -d/ -f1; }
-say "memory after the run: gateway $(rss gateway)"
+say "memory after the run: gateway $(rss_of "${STACK}_gateway")"

@@ -1,5 +1,6 @@
 package dev.faas.gateway.api;
 
+import dev.faas.common.Printable;
 import dev.faas.gateway.provider.FunctionDeployment;
 import dev.faas.gateway.provider.FunctionDeployment.Resources;
 import dev.faas.gateway.provider.ManagementException;
@@ -107,13 +108,8 @@ public final class DeploymentRequests {
         }
     }
 
-    /** A caller's text made safe for a one-line message. */
+    /** A caller's text made safe to echo in one line. */
     static String printable(String text) {
-        String s = text.length() > 80 ? text.substring(0, 80) + "..." : text;
-        StringBuilder b = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            b.append(c < 0x20 || c == 0x7f ? '?' : c);
-        }
-        return b.toString();
+        return Printable.of(text, 80);
     }
 }

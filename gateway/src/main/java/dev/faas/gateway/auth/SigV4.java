@@ -1,5 +1,6 @@
 package dev.faas.gateway.auth;
 
+import dev.faas.common.Printable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -146,11 +147,6 @@ public final class SigV4 {
 
     /** A caller's text made safe to echo in one line. */
     static String printable(String s) {
-        String t = s.length() > 64 ? s.substring(0, 64) + "..." : s;
-        StringBuilder b = new StringBuilder();
-        for (char c : t.toCharArray()) {
-            b.append(c < 0x20 || c == 0x7f ? '?' : c);
-        }
-        return b.toString();
+        return Printable.of(s, 64);
     }
 }

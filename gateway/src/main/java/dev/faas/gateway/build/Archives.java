@@ -1,5 +1,6 @@
 package dev.faas.gateway.build;
 
+import dev.faas.common.Printable;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -201,9 +202,9 @@ public final class Archives {
         Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
     }
 
+    /** A caller's text made safe to echo in one line. */
     static String printable(String text) {
-        String s = text == null ? "" : text.length() > 100 ? text.substring(0, 100) + "..." : text;
-        return s.replaceAll("[\\p{Cntrl}]", "?");
+        return Printable.of(text, 100);
     }
 
     private static final class Counter {

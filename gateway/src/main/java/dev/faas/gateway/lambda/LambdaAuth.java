@@ -4,6 +4,7 @@ import dev.faas.gateway.auth.Credentials;
 import dev.faas.gateway.auth.SigV4;
 import dev.faas.gateway.auth.SigV4Authorization;
 import dev.faas.gateway.auth.SigV4Request;
+import dev.faas.gateway.routing.FunctionRouter;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
@@ -100,18 +101,7 @@ final class LambdaAuth {
         for (HeaderValues values : exchange.getRequestHeaders()) {
             headers.computeIfAbsent(values.getHeaderName().toString(), k -> new ArrayList<>()).addAll(values);
         }
-        return new SigV4Request(exchange.getRequestMethod().toString(), rawPath(exchange),
+        return new SigV4Request(exchange.getRequestMethod().toString(), FunctionRouter.rawPath(exchange),
                 exchange.getQueryString(), headers);
-    }
-
-    /** The path part of the request URI as sent; an absolute-form URI loses its scheme and host. */
-    static String rawPath(HttpServerExchange exchange) {
-        String uri = exchange.getRequestURI();
-        if (exchange.isHostIncludedInRequestURI()) {
-            int scheme = uri.indexOf("//");
-            int slash = scheme < 0 ? -1 : uri.indexOf('/', scheme + 2);
-            uri = slash < 0 ? "/" : uri.substring(slash);
-        }
-        return uri;
     }
 }

@@ -3,6 +3,7 @@ package dev.faas.gateway.lambda;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.faas.common.Printable;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
@@ -54,13 +55,8 @@ final class Replies {
         return match == null ? "" : match.getParameters().getOrDefault(name, "");
     }
 
-    /** A caller's text made safe to echo in one line of a message. */
+    /** A caller's text made safe to echo in one line. */
     static String printable(String s) {
-        String t = s.length() > 170 ? s.substring(0, 170) + "..." : s;
-        StringBuilder b = new StringBuilder();
-        for (char c : t.toCharArray()) {
-            b.append(c < 0x20 || c == 0x7f ? '?' : c);
-        }
-        return b.toString();
+        return Printable.of(s, 170);
     }
 }

@@ -118,7 +118,7 @@ public final class FunctionRouter implements HttpHandler {
     }
 
     /** The path part of the request URI as sent, without query; absolute-form URIs lose scheme and host. */
-    static String rawPath(HttpServerExchange exchange) {
+    public static String rawPath(HttpServerExchange exchange) {
         String uri = exchange.getRequestURI();
         if (exchange.isHostIncludedInRequestURI()) {
             int scheme = uri.indexOf("//");
