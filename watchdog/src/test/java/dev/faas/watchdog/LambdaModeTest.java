@@ -1,5 +1,11 @@
 package dev.faas.watchdog;
 
+import static dev.faas.watchdog.LambdaTests.INVOKE;
+import static dev.faas.watchdog.LambdaTests.awaitLogCount;
+import static dev.faas.watchdog.LambdaTests.invoke;
+import static dev.faas.watchdog.LambdaTests.ready;
+import static dev.faas.watchdog.LambdaTests.requireCurl;
+import static dev.faas.watchdog.LambdaTests.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -8,9 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -25,23 +31,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * mode=lambda with a real custom runtime: AWS's shell tutorial bootstrap (LambdaRuntimes) in the task directory,
- * talking to the Runtime API with curl, started by a real watchdog JVM.
+ * talking to the Runtime API with curl, started by a real watchdog JVM: calls, their answers and their logs.
  */
 class LambdaModeTest {
-    private static final String INVOKE = "/2015-03-31/functions/lambda-test/invocations";
-
     @TempDir
     Path dir;
 
     @BeforeAll
     static void curlIsThere() throws Exception {
-        Process p = new ProcessBuilder("/bin/sh", "-c", "command -v curl").start();
-        assertEquals(0, p.waitFor(), "the test runtime (AWS's tutorial bootstrap) needs curl on PATH; install curl");
+        requireCurl();
     }
 
     @Test
     void eventRoundTripsThroughTheRuntimeAndTheRuntimeStaysWarm() throws Exception {
-        try (WatchdogProcess w = ready(Map.of())) {
+        try (WatchdogProcess w = ready(dir, Map.of())) {
             HttpResponse<String> echo = invoke(w, "hello, Lambda");
             assertEquals(200, echo.statusCode());
             assertEquals("hello, Lambda", echo.body());
@@ -59,7 +62,7 @@ class LambdaModeTest {
 
     @Test
     void functionErrorIs500UnhandledWithTheErrorObject() throws Exception {
-        try (WatchdogProcess w = ready(Map.of())) {
+        try (WatchdogProcess w = ready(dir, Map.of())) {
             HttpResponse<String> r = invoke(w, "fail");
             assertEquals(500, r.statusCode());
             assertEquals("Unhandled", r.headers().firstValue("x-amz-function-error").orElse(""));
@@ -73,125 +76,9 @@ class LambdaModeTest {
         }
     }
 
-    /** The runtime sleeps until killed: only the watchdog's deadline can end the call. */
-    @Test
-    void timeoutKillsTheRuntimeTreeAnswers504AndTheNextCallRunsOnARestartedRuntime() throws Exception {
-        try (WatchdogProcess w = ready(Map.of("exec_timeout", "1s"))) {
-            long pid = Long.parseLong(invoke(w, "pid").body());
-            long start = System.nanoTime();
-            HttpResponse<String> r = invoke(w, "sleep");
-            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertEquals(504, r.statusCode(), r.body());
-            assertTrue(millis >= 950, "cut after " + millis + " ms, before the 1 s timeout");
-            assertEquals("Unhandled", r.headers().firstValue("x-amz-function-error").orElse(""));
-            String id = r.headers().firstValue("x-amzn-requestid").orElseThrow();
-            assertTrue(r.body().matches("\\{\"errorMessage\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z "
-                    + Pattern.quote(id) + " Task timed out after 1\\.00 seconds\",\"errorType\":\"Sandbox\\.Timedout\"}"),
-                    r.body());
-            awaitDead(pid);
-            HttpResponse<String> next = invoke(w, "pid");
-            assertEquals(200, next.statusCode(), next.body());
-            assertNotEquals(Long.toString(pid), next.body(), "a new runtime process");
-        }
-    }
-
-    @Test
-    void runtimeExitingMidCallIs502ExitErrorThenARestartedRuntimeServes() throws Exception {
-        try (WatchdogProcess w = ready(Map.of())) {
-            String pid = invoke(w, "pid").body();
-            HttpResponse<String> r = invoke(w, "exit");
-            assertEquals(502, r.statusCode());
-            assertEquals("Unhandled", r.headers().firstValue("x-amz-function-error").orElse(""));
-            String id = r.headers().firstValue("x-amzn-requestid").orElseThrow();
-            assertEquals("{\"errorType\":\"Runtime.ExitError\",\"errorMessage\":\"RequestId: " + id
-                    + " Error: Runtime exited with error: exit status 3\"}", r.body());
-            HttpResponse<String> next = invoke(w, "pid");
-            assertEquals(200, next.statusCode(), "a call during the restart waits for it: " + next.body());
-            assertNotEquals(pid, next.body());
-        }
-    }
-
-    @Test
-    void initErrorAnswers503AtOnceUntilAStartSucceeds() throws Exception {
-        Files.createFile(dir.resolve("init-error"));
-        try (WatchdogProcess w = start(Map.of("write_timeout", "20s"))) {
-            w.awaitLogLine("reported an init error");
-            long start = System.nanoTime();
-            HttpResponse<String> r = invoke(w, "pid");
-            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertEquals(503, r.statusCode(), r.body());
-            assertTrue(millis < 10_000, "answered at once, not at the 20 s timeout: " + millis + " ms");
-            assertEquals("Unhandled", r.headers().firstValue("x-amz-function-error").orElse(""));
-            assertEquals("{\"errorMessage\":\"cannot initialise: the test says so\",\"errorType\":\"Runtime.TestInit\"}",
-                    r.body());
-            assertEquals(200, health(w).statusCode(), "healthy once init ended, even in failure: calls get its error");
-            Files.delete(dir.resolve("init-error"));
-            awaitAnswer(w, 200);
-        }
-    }
-
-    /** Held before its first next until the test says; lambda_init_timeout short so that it counts as stuck. */
-    @Test
-    void runtimeThatNeverAsksForAnInvocationIsKilledAtTheCallsDeadlineAndRestarted() throws Exception {
-        Files.createFile(dir.resolve("hang-init"));
-        try (WatchdogProcess w = start(Map.of("exec_timeout", "1s", "lambda_init_timeout", "100ms"))) {
-            w.awaitLogLine("the Lambda runtime started");
-            assertEquals(503, health(w).statusCode(), "not ready before the first next");
-            HttpResponse<String> r = invoke(w, "pid");
-            assertEquals(504, r.statusCode(), r.body());
-            assertTrue(r.body().contains("Task timed out after 1.00 seconds"), r.body());
-            assertTrue(r.body().endsWith("\"errorType\":\"Sandbox.Timedout\"}"), r.body());
-            assertEquals("Unhandled", r.headers().firstValue("x-amz-function-error").orElse(""));
-            w.awaitLogLine("killing the runtime as stuck");
-            awaitLogCount(w, "the Lambda runtime started", 2);
-            assertEquals(503, health(w).statusCode(), "still not ready: the new runtime has not asked either");
-            Files.delete(dir.resolve("hang-init"));
-            awaitHealthy(w);
-            assertEquals(200, invoke(w, "hello").statusCode());
-        }
-    }
-
-    /** Held before its first next; under lambda_init_timeout (10 s) a slow init is a start, not a stuck runtime. */
-    @Test
-    void slowInitIsLeftToFinish() throws Exception {
-        Files.createFile(dir.resolve("hang-init"));
-        try (WatchdogProcess w = start(Map.of("exec_timeout", "500ms"))) {
-            w.awaitLogLine("the Lambda runtime started");
-            HttpResponse<String> r = invoke(w, "pid");
-            assertEquals(504, r.statusCode(), r.body());
-            Files.delete(dir.resolve("hang-init"));
-            awaitHealthy(w);
-            assertEquals(200, invoke(w, "hello").statusCode());
-            assertEquals(1, count(w.log(), "the Lambda runtime started"), w.log());
-        }
-    }
-
-    @Test
-    void nextWithoutAnsweringEndsThatInvocationAs502AndTheRuntimeServesOn() throws Exception {
-        try (WatchdogProcess w = ready(Map.of())) {
-            String pid = invoke(w, "pid").body();
-            HttpResponse<String> r = invoke(w, "skip");
-            assertEquals(502, r.statusCode());
-            assertEquals("Unhandled", r.headers().firstValue("x-amz-function-error").orElse(""));
-            assertTrue(r.body().startsWith("{\"errorType\":\"Runtime.NoResponse\""), r.body());
-            assertEquals(pid, invoke(w, "pid").body(), "not restarted");
-        }
-    }
-
-    @Test
-    void aSecondAnswerAnUnknownIdAndAnUnknownPathAreRefused() throws Exception {
-        try (WatchdogProcess w = ready(Map.of())) {
-            HttpResponse<String> r = invoke(w, "twice");
-            assertEquals(200, r.statusCode());
-            assertEquals("first", r.body());
-            Scripts.awaitFile(dir.resolve("twice"));
-            assertEquals("400 400 404", Files.readString(dir.resolve("twice")).trim());
-        }
-    }
-
     @Test
     void callIdBecomesTheRequestIdAndTheRuntimeGetsLambdasHeaders() throws Exception {
-        try (WatchdogProcess w = ready(Map.of("write_timeout", "30s"))) {
+        try (WatchdogProcess w = ready(dir, Map.of("write_timeout", "30s"))) {
             String context = "{\"custom\":{\"a\":\"b\"},\"client\":{},\"env\":{}}";
             long before = System.currentTimeMillis();
             HttpResponse<String> r = w.send(HttpRequest.newBuilder(w.uri(INVOKE))
@@ -233,7 +120,7 @@ class LambdaModeTest {
      */
     @Test
     void tailLogResultHoldsStartTheFunctionsLinesEndAndReport() throws Exception {
-        try (WatchdogProcess w = ready(Map.of())) {
+        try (WatchdogProcess w = ready(dir, Map.of())) {
             Pattern report = Pattern.compile("REPORT RequestId: (\\S+)\tDuration: \\d+\\.\\d\\d ms\tBilled Duration: \\d+ ms"
                     + "\tMemory Size: 256 MB\tMax Memory Used: \\d+ MB\t(Init Duration: \\d+\\.\\d\\d ms\t)?");
             for (int i = 0; i < 20; i++) {
@@ -260,9 +147,35 @@ class LambdaModeTest {
         }
     }
 
+    /**
+     * A call without Tail is answered before its last lines are confirmed read, but they still come before its END in
+     * the container log: the runtime gets its 202, and can ask for the next call, only once END is written.
+     */
+    @Test
+    void linesOfACallWithoutTailStayBetweenItsStartAndEndInTheLog() throws Exception {
+        try (WatchdogProcess w = ready(dir, Map.of())) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                HttpResponse<String> r = invoke(w, "log");
+                assertEquals("logged", r.body());
+                ids.add(r.headers().firstValue("x-amzn-requestid").orElseThrow());
+            }
+            w.awaitStdoutLine("REPORT RequestId: " + ids.get(ids.size() - 1));
+            List<String> out = w.stdout();
+            for (String id : ids) {
+                int start = out.indexOf("START RequestId: " + id + " Version: $LATEST");
+                int line = out.indexOf("function line for " + id);
+                int stderr = out.indexOf("stderr line for " + id);
+                int end = out.indexOf("END RequestId: " + id);
+                assertTrue(start >= 0 && start < line && line < stderr && stderr < end
+                        && out.get(end + 1).startsWith("REPORT RequestId: " + id + "\t"), String.join("\n", out));
+            }
+        }
+    }
+
     @Test
     void runtimeGetsLambdasEnvironmentWithoutOverridingWhatIsSet() throws Exception {
-        try (WatchdogProcess w = ready(Map.of("TZ", "Europe/Paris"))) {
+        try (WatchdogProcess w = ready(dir, Map.of("TZ", "Europe/Paris"))) {
             String env = invoke(w, "env").body();
             Map<String, String> vars = new HashMap<>();
             for (String line : env.split("\n")) {
@@ -292,14 +205,14 @@ class LambdaModeTest {
 
     @Test
     void unsetTimeZoneIsUtc() throws Exception {
-        try (WatchdogProcess w = ready(Map.of())) {
+        try (WatchdogProcess w = ready(dir, Map.of())) {
             assertTrue(invoke(w, "env").body().contains("\nTZ=:UTC\n"));
         }
     }
 
     @Test
     void httpEventCarriesTheRequestAsApiGatewaysPayload20() throws Exception {
-        try (WatchdogProcess w = ready(Map.of("lambda_event", "http"))) {
+        try (WatchdogProcess w = ready(dir, Map.of("lambda_event", "http"))) {
             HttpResponse<String> r = w.send(HttpRequest.newBuilder(w.uri("/some/path?x=1&x=2&y=a%20b"))
                     .header("X-Test", "v").header("Cookie", "a=1; b=2").header("User-Agent", "the-test")
                     .POST(HttpRequest.BodyPublishers.ofString("the body")));
@@ -326,7 +239,7 @@ class LambdaModeTest {
 
     @Test
     void httpEventAnswerWithStatusCodeIsUnwrappedButTheInvokePathIsNot() throws Exception {
-        try (WatchdogProcess w = ready(Map.of("lambda_event", "http"))) {
+        try (WatchdogProcess w = ready(dir, Map.of("lambda_event", "http"))) {
             HttpResponse<String> r = w.send(HttpRequest.newBuilder(w.uri("/proxy")).GET());
             assertEquals(201, r.statusCode());
             assertEquals("hello", r.body(), "isBase64Encoded: decoded");
@@ -346,7 +259,7 @@ class LambdaModeTest {
     /** Each runtime waits at a barrier for the other: one runtime serving both in turn would never pass it. */
     @Test
     void twoRuntimesServeTwoCallsAtOnce() throws Exception {
-        try (WatchdogProcess w = ready(Map.of("lambda_runtimes", "2", "write_timeout", "20s"))) {
+        try (WatchdogProcess w = ready(dir, Map.of("lambda_runtimes", "2", "write_timeout", "20s"))) {
             awaitLogCount(w, "the Lambda runtime is ready", 2);
             CompletableFuture<HttpResponse<String>> a = w.sendAsync(HttpRequest.newBuilder(w.uri(INVOKE))
                     .POST(HttpRequest.BodyPublishers.ofString("barrier")));
@@ -360,41 +273,10 @@ class LambdaModeTest {
         }
     }
 
-    @Test
-    void sigtermFinishesTheCallInFlightThenStopsTheRuntimes() throws Exception {
-        try (WatchdogProcess w = ready(Map.of("write_timeout", "60s"))) {
-            CompletableFuture<HttpResponse<String>> held = w.sendAsync(HttpRequest.newBuilder(w.uri(INVOKE))
-                    .POST(HttpRequest.BodyPublishers.ofString("hold")));
-            Scripts.awaitFile(dir.resolve("held"));
-            w.sigterm();
-            w.awaitLogLine("msg=draining");
-            Scripts.release(dir.resolve("release"));
-            HttpResponse<String> r = held.get(30, TimeUnit.SECONDS);
-            assertEquals(200, r.statusCode());
-            assertEquals("released", r.body());
-            assertTrue(w.process.waitFor(30, TimeUnit.SECONDS));
-            assertEquals(0, w.process.exitValue());
-            assertEquals(List.of(), w.awaitNoMarkedProcesses(Duration.ofSeconds(10)), "no runtime process is left");
-        }
-    }
-
-    @Test
-    void aRuntimeThatCannotStartIs503InvalidEntrypoint() throws Exception {
-        try (WatchdogProcess w = start(Map.of("fprocess", dir.resolve("no-such-bootstrap").toString()))) {
-            w.awaitLogLine("not found or not executable");
-            HttpResponse<String> r = invoke(w, "pid");
-            assertEquals(503, r.statusCode());
-            assertEquals("Unhandled", r.headers().firstValue("x-amz-function-error").orElse(""));
-            assertTrue(r.body().startsWith("{\"errorType\":\"Runtime.InvalidEntrypoint\",\"errorMessage\":\"RequestId: "),
-                    r.body());
-            assertEquals(200, health(w).statusCode(), "routable, so that callers get the error rather than a timeout");
-        }
-    }
-
     /** The environment listing is well over 512 bytes: too large an answer for the runtime to post. */
     @Test
     void bodiesOverMaxBodySizeAreRefusedBothWays() throws Exception {
-        try (WatchdogProcess w = ready(Map.of("max_body_size", "512"))) {
+        try (WatchdogProcess w = ready(dir, Map.of("max_body_size", "512"))) {
             HttpResponse<String> big = invoke(w, "x".repeat(600));
             assertEquals(413, big.statusCode());
             assertEquals("request body is larger than max_body_size (512 bytes)\n", big.body());
@@ -407,109 +289,31 @@ class LambdaModeTest {
         }
     }
 
+    /** The gateway's Lambda door tells this throttle (429 TooManyRequestsException) by these words, and no request id. */
     @Test
-    void aTakenRuntimeApiPortStopsTheStartWithAMessageNamingIt() throws Exception {
-        LambdaRuntimes.write(dir);
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            WatchdogProcess w = WatchdogProcess.startAndAwaitExit(Map.of("mode", "lambda", "LAMBDA_TASK_ROOT",
-                    dir.toString(), "lambda_runtime_port", Integer.toString(taken.getLocalPort())), dir);
-            assertEquals(1, w.process.exitValue());
-            assertTrue(w.log().contains("cannot serve the Lambda Runtime API on 127.0.0.1:" + taken.getLocalPort()
-                    + " (lambda_runtime_port + 0)"), w.log());
+    void aCallOverMaxInflightIs429InTheAdmissionsWordsWithoutARequestId() throws Exception {
+        try (WatchdogProcess w = ready(dir, Map.of("max_inflight", "1", "write_timeout", "30s"))) {
+            CompletableFuture<HttpResponse<String>> held = w.sendAsync(HttpRequest.newBuilder(w.uri(INVOKE))
+                    .POST(HttpRequest.BodyPublishers.ofString("hold")));
+            Scripts.awaitFile(dir.resolve("held"));
+            HttpResponse<String> busy = invoke(w, "pid");
+            assertEquals(429, busy.statusCode(), busy.body());
+            assertEquals("too many requests in flight (max_inflight=1); retry later\n", busy.body());
+            assertFalse(busy.headers().firstValue("x-amzn-requestid").isPresent(), busy.headers().toString());
+            Scripts.release(dir.resolve("release"));
+            assertEquals(200, held.get(30, TimeUnit.SECONDS).statusCode());
         }
     }
 
     @Test
     void callsAreCountedInTheMetrics() throws Exception {
-        try (WatchdogProcess w = ready(Map.of())) {
+        try (WatchdogProcess w = ready(dir, Map.of())) {
             invoke(w, "pid");
             invoke(w, "fail");
             HttpResponse<String> m = w.send(HttpRequest.newBuilder(
                     java.net.URI.create("http://127.0.0.1:" + w.metricsPort() + "/metrics")).GET());
             assertTrue(m.body().contains("http_requests_total{code=\"200\",method=\"post\"} 1\n"), m.body());
             assertTrue(m.body().contains("http_requests_total{code=\"500\",method=\"post\"} 1\n"), m.body());
-        }
-    }
-
-    // ---- helpers
-
-    private WatchdogProcess start(Map<String, String> extra) throws Exception {
-        LambdaRuntimes.write(dir);
-        Map<String, String> env = new HashMap<>(Map.of("mode", "lambda", "LAMBDA_TASK_ROOT", dir.toString(),
-                "_HANDLER", "function.handler", "lambda_runtime_port", "0", "function_name", "lambda-test",
-                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256"));
-        env.putAll(extra);
-        return WatchdogProcess.start(env, dir);
-    }
-
-    /** Started and healthy: a runtime has asked for its first invocation. */
-    private WatchdogProcess ready(Map<String, String> extra) throws Exception {
-        WatchdogProcess w = start(extra);
-        try {
-            awaitHealthy(w);
-        } catch (AssertionError | Exception e) {
-            w.close();
-            throw e;
-        }
-        return w;
-    }
-
-    private static HttpResponse<String> invoke(WatchdogProcess w, String event) throws Exception {
-        return w.send(HttpRequest.newBuilder(w.uri(INVOKE)).POST(HttpRequest.BodyPublishers.ofString(event)));
-    }
-
-    /** Calls until one is answered with {@code status}: a restart with backoff comes between. */
-    private static void awaitAnswer(WatchdogProcess w, int status) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        HttpResponse<String> r;
-        while ((r = invoke(w, "pid")).statusCode() != status) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("never answered " + status + "; last " + r.statusCode() + " " + r.body()
-                        + "; the log:\n" + w.log());
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private static HttpResponse<String> health(WatchdogProcess w) throws Exception {
-        return w.send(HttpRequest.newBuilder(w.uri("/_/health")).GET());
-    }
-
-    private static void awaitHealthy(WatchdogProcess w) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (health(w).statusCode() != 200) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("never healthy; the log:\n" + w.log());
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static void awaitLogCount(WatchdogProcess w, String fragment, int count) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (count(w.log(), fragment) < count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("fewer than " + count + " lines with '" + fragment + "':\n" + w.log());
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static int count(String log, String fragment) {
-        int n = 0;
-        for (int at = log.indexOf(fragment); at >= 0; at = log.indexOf(fragment, at + 1)) {
-            n++;
-        }
-        return n;
-    }
-
-    private static void awaitDead(long pid) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("runtime process " + pid + " is still alive");
-            }
-            Thread.sleep(20);
         }
     }
 }

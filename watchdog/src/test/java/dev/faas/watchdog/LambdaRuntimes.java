@@ -11,7 +11,9 @@ import java.nio.file.attribute.PosixFilePermissions;
  * {@code function.sh} a handler whose event says what to do, so one runtime serves every case.
  * <p>
  * Marker files in the task directory change its start: {@code init-error} makes it post init/error and exit,
- * {@code hang-init} holds it before its first next for as long as the file exists.
+ * {@code hang-init} holds it before its first next for as long as the file exists, {@code abandon-polls} makes it
+ * give up three long polls on next (curl --max-time 0.5), touch {@code abandoned} and wait half a second before it
+ * asks again.
  */
 final class LambdaRuntimes {
     /** The tutorial's loop; the answer is posted from a file so that it keeps its newlines. */
@@ -30,6 +32,10 @@ final class LambdaRuntimes {
             "while [ -e \"$TASK/hang-init\" ]; do sleep 0.02; done",
             "echo \"init done in $$\"",
             ". \"$TASK/$(echo \"$_HANDLER\" | cut -d. -f1).sh\"",
+            "if [ -e \"$TASK/abandon-polls\" ]; then",
+            "  for i in 1 2 3; do curl -s --max-time 0.5 -o /dev/null \"$API/invocation/next\" || true; done",
+            "  touch \"$TASK/abandoned\"; sleep 0.5",
+            "fi",
             "HEADERS=\"$TASK/headers-$$\"",
             "EVENT=\"$TASK/event-$$\"",
             "ANSWER=\"$TASK/answer-$$\"",

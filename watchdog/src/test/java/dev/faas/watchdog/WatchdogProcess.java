@@ -166,6 +166,11 @@ final class WatchdogProcess implements AutoCloseable {
         throw new AssertionError("no log line with '" + fragment + "'; the log:\n" + String.join("\n", log));
     }
 
+    /** The watchdog's stdout so far, line by line. */
+    List<String> stdout() {
+        return List.copyOf(stdout);
+    }
+
     /** Waits (up to 30 s, a hang guard) for a line on the watchdog's stdout holding {@code fragment}. */
     String awaitStdoutLine(String fragment) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -25,7 +25,10 @@ import java.util.Map;
  * @param writeTimeout   time allowed from the end of the request to the end of the response, so it also bounds the
  *                       process; and how long SIGTERM waits for in-flight requests (0 = none)
  * @param execTimeout    time the process may run before its whole tree is killed (0 = only write_timeout applies)
- * @param maxBodySize    largest request body in bytes, 0 = unlimited
+ * @param maxInflight    calls served at once, more are answered 429; 0 = unlimited (lambda mode's default: 64 per
+ *                       runtime, which bounds its queue)
+ * @param maxBodySize    largest request body in bytes, 0 = unlimited (64m; lambda mode: Lambda's 6m, for the
+ *                       runtime's answer too)
  * @param logCalls       fork mode: the classic watchdog's two lines per call ("Forking fprocess.", "Wrote N Bytes")
  * @param metricsPort    where /metrics is served (of-watchdog's MetricsPort, fixed at 8081 there), 0 = a free port
  * @param lockFile       $TMPDIR/.lock, present exactly while the watchdog is healthy
@@ -83,8 +86,9 @@ public record WatchdogConfig(
                 r.bool("suppress_lock", false),
                 r.text("bind_address", "0.0.0.0"),
                 r.integer("port", 8080, 0, 65535),
-                r.integer("max_inflight", 0, 0, Integer.MAX_VALUE),
-                r.size("max_body_size", "64m"),
+                r.integer("max_inflight", lambda == null ? 0 : Lambda.INFLIGHT_PER_RUNTIME * lambda.runtimes(), 0,
+                        Integer.MAX_VALUE),
+                r.size("max_body_size", lambda == null ? "64m" : Lambda.MAX_BODY),
                 r.bool("log_calls", true),
                 r.integer("metrics_port", 8081, 0, 65535),
                 Path.of(r.text("TMPDIR", "/tmp"), ".lock"),
@@ -141,6 +145,10 @@ public record WatchdogConfig(
      */
     public record Lambda(Path taskRoot, int runtimePort, int runtimes, Event event, String functionName, int memoryMb,
                          String region, Duration initTimeout) {
+        /** max_inflight's default is this many calls per runtime: the one running and those queued for it. */
+        static final int INFLIGHT_PER_RUNTIME = 64;
+        /** max_body_size's default: Lambda's limit on a synchronous payload and answer. */
+        static final String MAX_BODY = "6m";
         /** $LAMBDA_TASK_ROOT/bootstrap when it exists (a custom runtime), else /var/runtime/bootstrap (Lambda's). */
         Path defaultBootstrap() {
             Path own = taskRoot.resolve("bootstrap");

@@ -10,15 +10,11 @@ import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 
 /**
- * http mode's warm process: started once, watched, and restarted with a growing backoff whenever it exits. It
+ * http mode's warm process: started once, watched, and restarted whenever it exits ({@link RestartBackoff}). It
  * counts as up from the moment its address accepts connections until it exits. Its output goes to the container
  * log; its tree (every process carrying its mark) is killed when it exits or the watchdog stops.
  */
 public final class UpstreamProcess {
-    private static final long FIRST_BACKOFF_MILLIS = 100;
-    private static final long MAX_BACKOFF_MILLIS = 5000;
-    /** A process that ran this long before exiting restarts after the first backoff again. */
-    private static final long STABLE_MILLIS = 10_000;
     private static final long PROBE_EVERY_MILLIS = 10;
     private static final long SLOW_START_LOG_MILLIS = 5000;
 
@@ -76,10 +72,11 @@ public final class UpstreamProcess {
     }
 
     private void supervise() {
-        long backoff = FIRST_BACKOFF_MILLIS;
+        RestartBackoff backoff = new RestartBackoff();
         while (!stopping) {
             long started = System.nanoTime();
             Process process = launch();
+            long wait;
             if (process != null) {
                 awaitListening(process, started);
                 int status = waitFor(process);
@@ -91,14 +88,13 @@ public final class UpstreamProcess {
                 if (stopping) {
                     return;
                 }
-                if (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) > STABLE_MILLIS) {
-                    backoff = FIRST_BACKOFF_MILLIS;
-                }
+                wait = backoff.afterRun(System.nanoTime() - started, false);
                 Log.warn("the function's process exited; requests get 503 until it listens again",
-                        "status", status, "restart_in", backoff + "ms", "fprocess", String.join(" ", command));
+                        "status", status, "restart_in", wait + "ms", "fprocess", String.join(" ", command));
+            } else {
+                wait = backoff.afterFailedStart();
             }
-            sleep(backoff);
-            backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+            sleep(wait);
         }
     }
 

@@ -1,9 +1,14 @@
 package dev.faas.watchdog.lambda;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -60,7 +65,7 @@ final class ApiGatewayEvent {
         String host = headers.getOrDefault("host", "localhost");
         String domain = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
                 : host.indexOf(':') >= 0 ? host.substring(0, host.indexOf(':')) : host;
-        StringBuilder e = new StringBuilder(512 + body.length);
+        StringBuilder e = new StringBuilder(1024);
         e.append("{\"version\":\"2.0\",\"routeKey\":\"$default\",\"rawPath\":");
         Json.quote(e, rawPath);
         e.append(",\"rawQueryString\":");
@@ -101,13 +106,58 @@ final class ApiGatewayEvent {
         e.append(",\"routeKey\":\"$default\",\"stage\":\"$default\",\"time\":");
         Json.quote(e, TIME.format(Instant.ofEpochMilli(epochMillis)));
         e.append(",\"timeEpoch\":").append(epochMillis).append('}');
-        String text = utf8(body);
-        if (body.length > 0) {
-            e.append(",\"body\":");
-            Json.quote(e, text != null ? text : Base64.getEncoder().encodeToString(body));
+        return withBody(e.toString().getBytes(StandardCharsets.UTF_8), body);
+    }
+
+    /**
+     * The event: its head (every field before the body), the body as text when it is UTF-8 or else base64, and the
+     * end, written into one array of the event's size (a body of max_body_size is 6 MB in a small heap).
+     */
+    private static byte[] withBody(byte[] head, byte[] body) {
+        boolean text = isUtf8(body);
+        byte[] field = body.length == 0 ? new byte[0] : ",\"body\":".getBytes(StandardCharsets.US_ASCII);
+        byte[] end = (",\"isBase64Encoded\":" + (body.length > 0 && !text) + "}").getBytes(StandardCharsets.US_ASCII);
+        long value = body.length == 0 ? 0 : text ? Json.quotedLength(body) : 2 + 4L * ((body.length + 2) / 3);
+        long size = head.length + field.length + value + end.length;
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("the body is too large for an event");
         }
-        e.append(",\"isBase64Encoded\":").append(body.length > 0 && text == null).append('}');
-        return e.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] event = new byte[(int) size];
+        System.arraycopy(head, 0, event, 0, head.length);
+        System.arraycopy(field, 0, event, head.length, field.length);
+        int at = head.length + field.length;
+        if (body.length > 0 && text) {
+            at = Json.quote(body, event, at);
+        } else if (body.length > 0) {
+            event[at++] = '"';
+            at += base64(body, event, at);
+            event[at++] = '"';
+        }
+        System.arraycopy(end, 0, event, at, end.length);
+        return event;
+    }
+
+    /** Writes {@code body} base64-encoded into {@code out} at {@code at}; returns the length written. */
+    private static int base64(byte[] body, byte[] out, int at) {
+        int[] position = {at};
+        OutputStream into = new OutputStream() {
+            @Override
+            public void write(int b) {
+                out[position[0]++] = (byte) b;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                System.arraycopy(b, off, out, position[0], len);
+                position[0] += len;
+            }
+        };
+        try (OutputStream encoder = Base64.getEncoder().wrap(into)) {
+            encoder.write(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // writing into an array does not fail
+        }
+        return position[0] - at;
     }
 
     /** The function's answer as API Gateway turns it into an HTTP response. */
@@ -146,7 +196,8 @@ final class ApiGatewayEvent {
                     : rawBody instanceof String s ? s : Json.write(rawBody);
             byte[] body = Boolean.TRUE.equals(object.get("isBase64Encoded"))
                     ? Base64.getDecoder().decode(text) : text.getBytes(StandardCharsets.UTF_8);
-            return new Answer(status, headers, body);
+            // 204 and 304 have no body in HTTP (the JDK would refuse to send one): what the function gave is dropped.
+            return new Answer(status, headers, status == 204 || status == 304 ? new byte[0] : body);
         } catch (IllegalArgumentException e) {
             // What API Gateway answers for a malformed Lambda proxy response.
             List<String[]> json = new ArrayList<>();
@@ -155,12 +206,13 @@ final class ApiGatewayEvent {
         }
     }
 
+    /** 200 to 599: an interim 1xx is no answer, and the JDK's server refuses to send one. */
     private static int status(Object code) {
         BigDecimal n = code instanceof BigDecimal b ? b
                 : code instanceof String s && s.matches("[0-9]{3}") ? new BigDecimal(s) : null;
-        if (n == null || n.scale() > 0 || n.compareTo(BigDecimal.valueOf(100)) < 0
+        if (n == null || n.scale() > 0 || n.compareTo(BigDecimal.valueOf(200)) < 0
                 || n.compareTo(BigDecimal.valueOf(599)) > 0) {
-            throw new IllegalArgumentException("statusCode must be a number from 100 to 599");
+            throw new IllegalArgumentException("statusCode must be a number from 200 to 599");
         }
         return n.intValueExact();
     }
@@ -221,13 +273,21 @@ final class ApiGatewayEvent {
         e.append('}');
     }
 
-    /** The body as text when it is valid UTF-8, else null (it is then sent base64-encoded). */
-    private static String utf8(byte[] body) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
+    /** Whether the body is valid UTF-8 (sent as text; else base64), checked without decoding it whole. */
+    private static boolean isUtf8(byte[] body) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(body);
+        CharBuffer out = CharBuffer.allocate(Math.min(8192, body.length + 16));
+        while (true) {
+            CoderResult result = decoder.decode(in, out, true);
+            if (result.isError()) {
+                return false;
+            }
+            out.clear();
+            if (result.isUnderflow()) {
+                return !decoder.flush(out).isError();
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -67,50 +68,70 @@ record ApiRequest(String method, String path, Map<String, String> headers, byte[
             if (colon <= 0 || count >= MAX_HEADERS) {
                 throw new Malformed(colon <= 0 ? "malformed header line" : "too many header lines");
             }
-            headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
+            String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            String value = h.substring(colon + 1).trim();
+            String before = headers.put(name, value);
+            if (before != null && name.equals("content-length") && !before.equals(value)) {
+                throw new Malformed("Content-Length given twice, differently");
+            }
+            if (before != null && name.equals("transfer-encoding")) {
+                throw new Malformed("Transfer-Encoding given twice");
+            }
         }
         int q = target.indexOf('?');
         String path = q < 0 ? target : target.substring(0, q);
         String connection = headers.getOrDefault("connection", "").toLowerCase(Locale.ROOT);
         boolean close = http10 ? !connection.contains("keep-alive") : connection.contains("close");
+        String encoding = headers.get("transfer-encoding");
+        if (encoding != null && !encoding.equalsIgnoreCase("chunked")) {
+            throw new Malformed("Transfer-Encoding '" + encoding + "' is not supported; send chunked or a"
+                    + " Content-Length");
+        }
+        long length = encoding != null ? -1 : length(headers.get("content-length"));
+        boolean tooLarge = length > Integer.MAX_VALUE - 8 || (maxBody > 0 && length > maxBody);
         if ("100-continue".equalsIgnoreCase(headers.get("expect"))) {
+            if (tooLarge) {
+                // Refused before the body is sent: the runtime gets its answer, and the connection closes.
+                return new ApiRequest(method, path, headers, new byte[0], true, true);
+            }
             out.write(CONTINUE);
             out.flush();
         }
-        Body body = "chunked".equalsIgnoreCase(headers.get("transfer-encoding"))
-                ? chunked(in, maxBody) : fixed(in, headers.get("content-length"), maxBody);
+        Body body = encoding != null ? chunked(in, maxBody) : fixed(in, length, tooLarge);
         return new ApiRequest(method, path, headers, body.bytes, body.tooLarge, close);
     }
 
     private record Body(byte[] bytes, boolean tooLarge) {}
 
-    private static Body fixed(InputStream in, String contentLength, long maxBody) throws IOException {
+    /** Content-Length as a number, 0 when there is none. */
+    private static long length(String contentLength) throws Malformed {
         if (contentLength == null) {
-            return new Body(new byte[0], false);
+            return 0;
         }
-        long length;
         try {
-            length = Long.parseLong(contentLength.trim());
+            long length = Long.parseLong(contentLength);
+            if (length >= 0) {
+                return length;
+            }
         } catch (NumberFormatException e) {
-            throw new Malformed("bad Content-Length");
+            // falls through
         }
-        if (length < 0) {
-            throw new Malformed("bad Content-Length");
-        }
-        if ((maxBody > 0 && length > maxBody) || length > Integer.MAX_VALUE - 8) {
+        throw new Malformed("bad Content-Length");
+    }
+
+    private static Body fixed(InputStream in, long length, boolean tooLarge) throws IOException {
+        if (tooLarge) {
             skip(in, length);
             return new Body(new byte[0], true);
         }
-        byte[] body = in.readNBytes((int) length);
-        if (body.length < length) {
-            throw new IOException("the connection ended inside a body");
-        }
+        byte[] body = new byte[(int) length];
+        readFully(in, body, 0, body.length);
         return new Body(body, false);
     }
 
     private static Body chunked(InputStream in, long maxBody) throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        long total = 0;
+        byte[] body = new byte[0];
+        int length = 0;
         boolean tooLarge = false;
         while (true) {
             String sizeLine = line(in, false);
@@ -128,23 +149,38 @@ record ApiRequest(String method, String path, Map<String, String> headers, byte[
                 while (!line(in, false).isEmpty()) {
                     // trailer fields (a streamed response's error trailers): not used
                 }
-                return new Body(tooLarge ? new byte[0] : body.toByteArray(), tooLarge);
+                return tooLarge ? new Body(new byte[0], true)
+                        : new Body(length == body.length ? body : Arrays.copyOf(body, length), false);
             }
-            total += size;
+            long total = length + size;
             if (tooLarge || (maxBody > 0 && total > maxBody) || total > Integer.MAX_VALUE - 8) {
                 tooLarge = true;
-                body.reset();
+                body = new byte[0];
+                length = 0;
                 skip(in, size);
             } else {
-                byte[] chunk = in.readNBytes((int) size);
-                if (chunk.length < size) {
-                    throw new IOException("the connection ended inside a body");
+                if (total > body.length) {
+                    // Room for this chunk, and some to spare for the next ones (most bodies come in one chunk).
+                    body = Arrays.copyOf(body, (int) Math.min(Integer.MAX_VALUE - 8,
+                            Math.max(total, Math.min(2L * body.length, maxBody > 0 ? maxBody : Long.MAX_VALUE))));
                 }
-                body.write(chunk);
+                readFully(in, body, length, (int) size);
+                length = (int) total;
             }
             if (!line(in, false).isEmpty()) {
                 throw new Malformed("no CRLF after a chunk");
             }
+        }
+    }
+
+    private static void readFully(InputStream in, byte[] b, int off, int len) throws IOException {
+        while (len > 0) {
+            int n = in.read(b, off, len);
+            if (n < 0) {
+                throw new IOException("the connection ended inside a body");
+            }
+            off += n;
+            len -= n;
         }
     }
 

@@ -27,9 +27,7 @@ record InitFailure(String errorType, String detail, byte[] posted) {
         Map<String, Object> object = Json.objectOrNull(text);
         String type = typeHeader != null && !typeHeader.isBlank() ? typeHeader.trim()
                 : object != null && object.get("errorType") instanceof String s ? s : "Runtime.InitError";
-        byte[] json = object != null ? body
-                : ("{\"errorMessage\":" + Json.quote(text) + ",\"errorType\":" + Json.quote(type) + "}")
-                        .getBytes(StandardCharsets.UTF_8);
+        byte[] json = object != null ? body : Json.error(type, text);
         return new InitFailure(type, object != null && object.get("errorMessage") instanceof String m ? m : text, json);
     }
 
@@ -37,7 +35,6 @@ record InitFailure(String errorType, String detail, byte[] posted) {
         if (posted != null) {
             return posted;
         }
-        return ("{\"errorType\":" + Json.quote(errorType) + ",\"errorMessage\":"
-                + Json.quote("RequestId: " + requestId + " Error: " + detail) + "}").getBytes(StandardCharsets.UTF_8);
+        return Json.object("errorType", errorType, "errorMessage", "RequestId: " + requestId + " Error: " + detail);
     }
 }

@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * One call on its way through the queue to a runtime and back. Its place (queued, taken, ended) is kept under the
  * {@link Dispatcher}'s lock; the thread that ends it first (the runtime's answer, its exit, the deadline) builds the
- * {@link Ending} and hands it to the waiting caller.
+ * {@link Reply} and hands it to the waiting caller.
  */
 final class Invocation {
     final String id;
@@ -31,7 +31,7 @@ final class Invocation {
     private boolean ended;
 
     private final CountDownLatch done = new CountDownLatch(1);
-    private volatile Ending ending;
+    private volatile Reply reply;
 
     Invocation(String id, byte[] event, String clientContext, String cognitoIdentity, boolean tail, long limitNanos,
                long receivedEpochMillis, long receivedNanos) {
@@ -59,13 +59,13 @@ final class Invocation {
         return true;
     }
 
-    void complete(Ending e) {
-        ending = e;
+    void complete(Reply r) {
+        reply = r;
         done.countDown();
     }
 
-    /** The ending, or null when it did not come within {@code nanos}. */
-    Ending await(long nanos) throws InterruptedException {
-        return done.await(Math.max(0, nanos), TimeUnit.NANOSECONDS) ? ending : null;
+    /** The reply, or null when it did not come within {@code nanos}. */
+    Reply await(long nanos) throws InterruptedException {
+        return done.await(Math.max(0, nanos), TimeUnit.NANOSECONDS) ? reply : null;
     }
 }

@@ -1,10 +1,11 @@
 package dev.faas.watchdog.lambda;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -36,54 +37,75 @@ final class InvocationLog {
         inv.run.peakMb(); // read while the process surely lives: an exit during the call leaves this figure
         settle(inv);
         log.line("START RequestId: " + inv.id + " Version: $LATEST", inv.log);
-        if (inv.log != null) {
-            inv.run.output.capture(inv.log);
-        }
+        inv.run.output.begin(inv.log);
     }
 
     /**
-     * The end of an invocation a runtime took: its last lines read (or its tree killed, at the deadline), END and
-     * REPORT, and the caller's answer.
+     * The end of an invocation a runtime took: the caller's reply, and END and REPORT in the log. The runtime's last
+     * lines are read first (or its tree is killed, at the deadline): before the reply when the caller asked for the
+     * tail, as they belong in it; otherwise after the reply, only so that they stay before END in the container log.
+     * (The thread that ends it at the runtime's post returns here before the runtime gets its 202, so that runtime's
+     * next START cannot come before this END either.) Writing to stdout comes last: a blocked log driver does not
+     * hold the reply back.
      *
      * @param initNanos the runtime's init duration for REPORT when this is its first invocation, else -1
      */
-    Ending end(Invocation inv, Completion how, long initNanos) {
+    void end(Invocation inv, Completion how, long initNanos) {
         long endedNanos = System.nanoTime();
         int peak = inv.run.peakMb();
-        if (how instanceof Completion.TimedOut) {
+        boolean timedOut = how instanceof Completion.TimedOut;
+        if (timedOut) {
             inv.run.killTree();
-        } else {
+        } else if (inv.log != null) {
             settle(inv);
         }
-        inv.run.output.capture(null);
-        Ending ending;
+        inv.run.output.end();
+        List<String> lines = new ArrayList<>(4);
+        Reply reply = reply(inv, how, lines);
+        lines.add("END RequestId: " + inv.id);
+        lines.add(report(inv, endedNanos - inv.takenNanos, peak, initNanos));
+        if (inv.log != null) {
+            for (String line : lines) {
+                inv.log.line(line);
+            }
+        }
+        inv.complete(withTail(reply, inv));
+        if (!timedOut && inv.log == null) {
+            settle(inv);
+        }
+        for (String line : lines) {
+            log.line(line, null);
+        }
+    }
+
+    /** The caller's reply for how it ended; the error line Lambda logs before END, if any, added to {@code lines}. */
+    private static Reply reply(Invocation inv, Completion how, List<String> lines) {
         if (how instanceof Completion.Answered answered) {
             String type = answered.contentType();
             if (type == null || type.isBlank() || type.regionMatches(true, 0, CURL_DEFAULT_TYPE, 0,
                     CURL_DEFAULT_TYPE.length())) {
                 type = "application/json";
             }
-            ending = new Ending(200, answered.body(), type, false, null);
-        } else if (how instanceof Completion.Failed failed) {
-            ending = new Ending(500, failed.json(), "application/json", true, null);
-        } else if (how instanceof Completion.TimedOut) {
-            String message = timedOutMessage(inv);
-            log.line(message, inv.log);
-            ending = error(504, "Sandbox.Timedout", message, true);
-        } else if (how instanceof Completion.Exited exited) {
-            String message = "RequestId: " + inv.id + " Error: Runtime exited with error: " + exited.how();
-            log.line(message, inv.log);
-            log.line("Runtime.ExitError", inv.log);
-            ending = error(502, "Runtime.ExitError", message, false);
-        } else {
-            String message = "RequestId: " + inv.id + " Error: the runtime asked for its next invocation without"
-                    + " answering this one";
-            log.line(message, inv.log);
-            ending = error(502, "Runtime.NoResponse", message, false);
+            return new Reply(200, answered.body(), type, false, null);
         }
-        log.line("END RequestId: " + inv.id, inv.log);
-        log.line(report(inv, endedNanos - inv.takenNanos, peak, initNanos), inv.log);
-        return withTail(ending, inv);
+        if (how instanceof Completion.Failed failed) {
+            return error(500, failed.json());
+        }
+        if (how instanceof Completion.TimedOut) {
+            String message = timedOutMessage(inv);
+            lines.add(message);
+            return error(504, Json.error("Sandbox.Timedout", message));
+        }
+        if (how instanceof Completion.Exited exited) {
+            String message = "RequestId: " + inv.id + " Error: Runtime exited with error: " + exited.how();
+            lines.add(message);
+            lines.add("Runtime.ExitError");
+            return error(502, Json.object("errorType", "Runtime.ExitError", "errorMessage", message));
+        }
+        String message = "RequestId: " + inv.id + " Error: the runtime asked for its next invocation without"
+                + " answering this one";
+        lines.add(message);
+        return error(502, Json.object("errorType", "Runtime.NoResponse", "errorMessage", message));
     }
 
     private static void settle(Invocation inv) {
@@ -95,29 +117,26 @@ final class InvocationLog {
     }
 
     /** Deadline reached before any runtime took it: nothing ran, so no START/END/REPORT. */
-    Ending untaken(Invocation inv) {
+    Reply untaken(Invocation inv) {
         String message = timedOutMessage(inv);
         if (inv.log != null) {
-            byte[] line = message.getBytes(StandardCharsets.UTF_8);
-            inv.log.line(line, 0, line.length);
+            inv.log.line(message);
         }
-        return withTail(error(504, "Sandbox.Timedout", message, true), inv);
+        return withTail(error(504, Json.error("Sandbox.Timedout", message)), inv);
     }
 
     /** No runtime is ready and the last start failed: its error, at once. */
-    Ending initFailed(Invocation inv, InitFailure failure) {
-        return withTail(new Ending(503, failure.body(inv.id), "application/json", true, null), inv);
+    Reply initFailed(Invocation inv, InitFailure failure) {
+        return withTail(error(503, failure.body(inv.id)), inv);
     }
 
-    private static Ending error(int status, String type, String message, boolean messageFirst) {
-        String json = messageFirst
-                ? "{\"errorMessage\":" + Json.quote(message) + ",\"errorType\":" + Json.quote(type) + "}"
-                : "{\"errorType\":" + Json.quote(type) + ",\"errorMessage\":" + Json.quote(message) + "}";
-        return new Ending(status, json.getBytes(StandardCharsets.UTF_8), "application/json", true, null);
+    /** A function error: X-Amz-Function-Error: Unhandled and its error object. */
+    private static Reply error(int status, byte[] json) {
+        return new Reply(status, json, "application/json", true, null);
     }
 
-    private static Ending withTail(Ending e, Invocation inv) {
-        return inv.log == null ? e : new Ending(e.status(), e.body(), e.contentType(), e.unhandled(), inv.log.bytes());
+    private static Reply withTail(Reply r, Invocation inv) {
+        return inv.log == null ? r : new Reply(r.status(), r.body(), r.contentType(), r.unhandled(), inv.log.bytes());
     }
 
     /** Lambda's words: "2024-05-01T10:00:03.012Z 8f5c... Task timed out after 3.00 seconds". */

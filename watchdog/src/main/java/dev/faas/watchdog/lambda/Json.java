@@ -1,17 +1,16 @@
 package dev.faas.watchdog.lambda;
 
 import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The little JSON lambda mode needs, without a library (the watchdog has no dependencies): strings quoted for the
- * objects it writes, and a strict reader (RFC 8259) for the three things it must look inside: a posted error (is it
- * an object?), a client context (is it JSON?) and an API Gateway proxy answer (statusCode, headers, body ...).
- * Values read are {@code Map<String, Object>} (in order), {@code List<Object>}, {@code String}, {@code BigDecimal},
- * {@code Boolean} and {@link #NULL}.
+ * objects it writes, the error objects it answers, and a strict reader ({@link JsonReader}) for the three things it
+ * must look inside: a posted error (is it an object?), a client context (is it JSON?) and an API Gateway proxy answer
+ * (statusCode, headers, body ...). Values read are {@code Map<String, Object>} (in order), {@code List<Object>},
+ * {@code String}, {@code BigDecimal}, {@code Boolean} and {@link #NULL}.
  */
 final class Json {
     /** JSON's null, so that a map can tell "null" from "absent". */
@@ -21,15 +20,9 @@ final class Json {
             return "null";
         }
     };
-    /** Deeper nesting than this is refused rather than risking the reader's stack. */
-    private static final int MAX_DEPTH = 512;
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
-    private final String text;
-    private int pos;
-
-    private Json(String text) {
-        this.text = text;
-    }
+    private Json() {}
 
     /** A malformed document; the message says where. */
     static final class Malformed extends Exception {
@@ -39,14 +32,7 @@ final class Json {
     }
 
     static Object parse(String text) throws Malformed {
-        Json reader = new Json(text);
-        reader.skipSpace();
-        Object value = reader.value(0);
-        reader.skipSpace();
-        if (reader.pos != text.length()) {
-            throw reader.error("unexpected text after the value");
-        }
-        return value;
+        return JsonReader.parse(text);
     }
 
     /** The document as an object, or null when it is not JSON or not an object. */
@@ -60,6 +46,25 @@ final class Json {
         }
     }
 
+    /** Lambda's error object, {"errorMessage":...,"errorType":...}, as UTF-8. */
+    static byte[] error(String type, String message) {
+        return object("errorMessage", message, "errorType", type);
+    }
+
+    /** A flat object of string members, in the order given (name, value, name, value ...), as UTF-8. */
+    static byte[] object(String... namesAndValues) {
+        StringBuilder out = new StringBuilder(64).append('{');
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            if (i > 0) {
+                out.append(',');
+            }
+            quote(out, namesAndValues[i]);
+            out.append(':');
+            quote(out, namesAndValues[i + 1]);
+        }
+        return out.append('}').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
     /** {@code s} as a JSON string literal. */
     static String quote(String s) {
         StringBuilder out = new StringBuilder(s.length() + 2);
@@ -71,23 +76,85 @@ final class Json {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            switch (c) {
-                case '"': out.append("\\\""); break;
-                case '\\': out.append("\\\\"); break;
-                case '\n': out.append("\\n"); break;
-                case '\r': out.append("\\r"); break;
-                case '\t': out.append("\\t"); break;
-                case '\b': out.append("\\b"); break;
-                case '\f': out.append("\\f"); break;
-                default:
-                    if (c < 0x20 || c == '\u2028' || c == '\u2029') { // the last two break JavaScript readers
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
+            String escape = escape(c);
+            if (escape != null) {
+                out.append(escape);
+            } else if (c < 0x20 || c == '\u2028' || c == '\u2029') { // the last two break JavaScript readers
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
             }
         }
         out.append('"');
+    }
+
+    /** The length of {@code utf8} (valid UTF-8) as a JSON string literal, quotes included. */
+    static int quotedLength(byte[] utf8) {
+        long n = 2;
+        for (int i = 0; i < utf8.length; i++) {
+            if (isLineSeparator(utf8, i)) {
+                n += 6;
+                i += 2;
+            } else if (utf8[i] >= 0 && utf8[i] < 0x20 && escape((char) utf8[i]) == null) {
+                n += 6;
+            } else {
+                n += utf8[i] >= 0 && escape((char) utf8[i]) != null ? 2 : 1;
+            }
+        }
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("too large to quote");
+        }
+        return (int) n;
+    }
+
+    /**
+     * Writes {@code utf8} (valid UTF-8) as a JSON string literal into {@code out} at {@code at}: byte for byte what
+     * {@link #quote(String)} of its text encodes to, without decoding it.
+     *
+     * @return the position after the closing quote
+     */
+    static int quote(byte[] utf8, byte[] out, int at) {
+        out[at++] = '"';
+        for (int i = 0; i < utf8.length; i++) {
+            byte b = utf8[i];
+            String escape = b >= 0 ? escape((char) b) : null;
+            if (escape != null) {
+                out[at++] = '\\';
+                out[at++] = (byte) escape.charAt(1);
+            } else if ((b >= 0 && b < 0x20) || isLineSeparator(utf8, i)) {
+                int code = b >= 0 ? b : 0x2028 + (utf8[i + 2] & 1);
+                i += b >= 0 ? 0 : 2;
+                out[at++] = '\\';
+                out[at++] = 'u';
+                out[at++] = HEX[(code >> 12) & 15];
+                out[at++] = HEX[(code >> 8) & 15];
+                out[at++] = HEX[(code >> 4) & 15];
+                out[at++] = HEX[code & 15];
+            } else {
+                out[at++] = b;
+            }
+        }
+        out[at++] = '"';
+        return at;
+    }
+
+    /** U+2028 or U+2029 (E2 80 A8/A9) starts at {@code i}: escaped, as they break JavaScript readers. */
+    private static boolean isLineSeparator(byte[] utf8, int i) {
+        return utf8[i] == (byte) 0xe2 && i + 2 < utf8.length && utf8[i + 1] == (byte) 0x80
+                && (utf8[i + 2] == (byte) 0xa8 || utf8[i + 2] == (byte) 0xa9);
+    }
+
+    private static String escape(char c) {
+        switch (c) {
+            case '"': return "\\\"";
+            case '\\': return "\\\\";
+            case '\n': return "\\n";
+            case '\r': return "\\r";
+            case '\t': return "\\t";
+            case '\b': return "\\b";
+            case '\f': return "\\f";
+            default: return null;
+        }
     }
 
     /** A value read back as JSON text (used when a proxy answer's body is not a string). */
@@ -127,215 +194,5 @@ final class Json {
         } else {
             out.append(value == null ? "null" : value.toString()); // Boolean, NULL
         }
-    }
-
-    private Object value(int depth) throws Malformed {
-        if (depth > MAX_DEPTH) {
-            throw error("nested deeper than " + MAX_DEPTH);
-        }
-        if (pos >= text.length()) {
-            throw error("a value was expected");
-        }
-        char c = text.charAt(pos);
-        switch (c) {
-            case '{': return object(depth);
-            case '[': return array(depth);
-            case '"': return string();
-            case 't': return literal("true", Boolean.TRUE);
-            case 'f': return literal("false", Boolean.FALSE);
-            case 'n': return literal("null", NULL);
-            default:
-                if (c == '-' || (c >= '0' && c <= '9')) {
-                    return number();
-                }
-                throw error("unexpected character '" + c + "'");
-        }
-    }
-
-    private Map<String, Object> object(int depth) throws Malformed {
-        Map<String, Object> map = new LinkedHashMap<>();
-        pos++;
-        skipSpace();
-        if (peek() == '}') {
-            pos++;
-            return map;
-        }
-        while (true) {
-            skipSpace();
-            if (peek() != '"') {
-                throw error("a member name was expected");
-            }
-            String name = string();
-            skipSpace();
-            expect(':');
-            skipSpace();
-            map.put(name, value(depth + 1));
-            skipSpace();
-            char c = next();
-            if (c == '}') {
-                return map;
-            }
-            if (c != ',') {
-                throw error("',' or '}' was expected");
-            }
-        }
-    }
-
-    private List<Object> array(int depth) throws Malformed {
-        List<Object> list = new ArrayList<>();
-        pos++;
-        skipSpace();
-        if (peek() == ']') {
-            pos++;
-            return list;
-        }
-        while (true) {
-            skipSpace();
-            list.add(value(depth + 1));
-            skipSpace();
-            char c = next();
-            if (c == ']') {
-                return list;
-            }
-            if (c != ',') {
-                throw error("',' or ']' was expected");
-            }
-        }
-    }
-
-    private String string() throws Malformed {
-        pos++; // the opening quote
-        StringBuilder out = null;
-        int start = pos;
-        while (true) {
-            if (pos >= text.length()) {
-                throw error("the string does not end");
-            }
-            char c = text.charAt(pos);
-            if (c == '"') {
-                String s = out == null ? text.substring(start, pos) : out.append(text, start, pos).toString();
-                pos++;
-                return s;
-            }
-            if (c < 0x20) {
-                throw error("a control character inside a string");
-            }
-            if (c != '\\') {
-                pos++;
-                continue;
-            }
-            if (out == null) {
-                out = new StringBuilder();
-            }
-            out.append(text, start, pos);
-            pos++;
-            char e = next();
-            switch (e) {
-                case '"': out.append('"'); break;
-                case '\\': out.append('\\'); break;
-                case '/': out.append('/'); break;
-                case 'b': out.append('\b'); break;
-                case 'f': out.append('\f'); break;
-                case 'n': out.append('\n'); break;
-                case 'r': out.append('\r'); break;
-                case 't': out.append('\t'); break;
-                case 'u':
-                    if (pos + 4 > text.length()) {
-                        throw error("a \\u escape needs four hex digits");
-                    }
-                    int code = 0;
-                    for (int i = 0; i < 4; i++) {
-                        int d = Character.digit(text.charAt(pos + i), 16);
-                        if (d < 0 || text.charAt(pos + i) > 'f') {
-                            throw error("a \\u escape needs four hex digits");
-                        }
-                        code = code * 16 + d;
-                    }
-                    pos += 4;
-                    out.append((char) code);
-                    break;
-                default: throw error("unknown escape \\" + e);
-            }
-            start = pos;
-        }
-    }
-
-    private BigDecimal number() throws Malformed {
-        int start = pos;
-        if (peek() == '-') {
-            pos++;
-        }
-        if (peek() == '0') {
-            pos++;
-        } else if (!digits()) {
-            throw error("a number needs digits");
-        }
-        if (peek() == '.') {
-            pos++;
-            if (!digits()) {
-                throw error("digits must follow a decimal point");
-            }
-        }
-        if (peek() == 'e' || peek() == 'E') {
-            pos++;
-            if (peek() == '+' || peek() == '-') {
-                pos++;
-            }
-            if (!digits()) {
-                throw error("an exponent needs digits");
-            }
-        }
-        try {
-            return new BigDecimal(text.substring(start, pos));
-        } catch (NumberFormatException e) {
-            throw error("a number out of range");
-        }
-    }
-
-    private boolean digits() {
-        int start = pos;
-        while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
-            pos++;
-        }
-        return pos > start;
-    }
-
-    private Object literal(String word, Object value) throws Malformed {
-        if (!text.startsWith(word, pos)) {
-            throw error("unexpected word");
-        }
-        pos += word.length();
-        return value;
-    }
-
-    private void skipSpace() {
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                return;
-            }
-            pos++;
-        }
-    }
-
-    private char peek() {
-        return pos < text.length() ? text.charAt(pos) : '\0';
-    }
-
-    private char next() throws Malformed {
-        if (pos >= text.length()) {
-            throw error("the document ends too soon");
-        }
-        return text.charAt(pos++);
-    }
-
-    private void expect(char c) throws Malformed {
-        if (next() != c) {
-            throw error("'" + c + "' was expected");
-        }
-    }
-
-    private Malformed error(String what) {
-        return new Malformed(what + " at offset " + pos);
     }
 }

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.regex.Pattern;
 
@@ -20,6 +21,7 @@ import java.util.regex.Pattern;
  */
 final class LambdaHandler implements HttpHandler {
     private static final Pattern INVOKE = Pattern.compile("/2015-03-31/functions/[^/]+/invocations/?");
+    private static final int WRITE_SLICE = 16 * 1024;
 
     private final WatchdogConfig config;
     private final Dispatcher dispatcher;
@@ -67,28 +69,28 @@ final class LambdaHandler implements HttpHandler {
                         body, id, sourceIp(exchange), exchange.getProtocol(), receivedMillis);
         Invocation inv = new Invocation(id, event, clientContext, h.getFirst("X-Amz-Cognito-Identity"),
                 "Tail".equalsIgnoreCase(h.getFirst("X-Amz-Log-Type")), limitNanos, receivedMillis, receivedNanos);
-        Ending ending;
+        Reply reply;
         try {
-            ending = dispatcher.invoke(inv);
+            reply = dispatcher.invoke(inv);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for the function");
         }
-        answer(exchange, inv, ending, !direct && config.lambda().event() == WatchdogConfig.Event.HTTP);
+        answer(exchange, inv, reply, !direct && config.lambda().event() == WatchdogConfig.Event.HTTP);
     }
 
-    private void answer(HttpExchange exchange, Invocation inv, Ending ending, boolean unwrap) throws IOException {
+    private void answer(HttpExchange exchange, Invocation inv, Reply reply, boolean unwrap) throws IOException {
         Headers out = exchange.getResponseHeaders();
         out.set("X-Amz-Executed-Version", "$LATEST");
         out.set("X-Amzn-RequestId", inv.id);
-        if (ending.logTail() != null) {
-            out.set("X-Amz-Log-Result", Base64.getEncoder().encodeToString(ending.logTail()));
+        if (reply.logTail() != null) {
+            out.set("X-Amz-Log-Result", Base64.getEncoder().encodeToString(reply.logTail()));
         }
-        int status = ending.status();
-        byte[] body = ending.body();
-        if (ending.unhandled()) {
+        int status = reply.status();
+        byte[] body = reply.body();
+        if (reply.unhandled()) {
             out.set("X-Amz-Function-Error", "Unhandled");
-            out.set("Content-Type", ending.contentType());
+            out.set("Content-Type", reply.contentType());
         } else if (unwrap) {
             ApiGatewayEvent.Answer proxied = ApiGatewayEvent.answer(body);
             status = proxied.status();
@@ -97,7 +99,7 @@ final class LambdaHandler implements HttpHandler {
                 out.add(header[0], header[1]);
             }
         } else {
-            out.set("Content-Type", ending.contentType());
+            out.set("Content-Type", reply.contentType());
         }
         send(exchange, status, body);
     }
@@ -110,15 +112,21 @@ final class LambdaHandler implements HttpHandler {
         out.set("X-Amzn-RequestId", id);
         out.set("X-Amzn-ErrorType", type);
         out.set("Content-Type", "application/json");
-        send(exchange, status, ("{\"Type\":\"User\",\"message\":" + Json.quote(message) + "}")
-                .getBytes(StandardCharsets.UTF_8));
+        send(exchange, status, Json.object("Type", "User", "message", message));
     }
 
+    /**
+     * The body goes out in slices: the JDK's server copies each write into a buffer of twice its size that its
+     * connection then keeps (and through a direct buffer as large, that its thread keeps), so one 6 MB write would
+     * hold 12 MB of heap for as long as the gateway keeps that connection open.
+     */
     private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
             try (OutputStream o = exchange.getResponseBody()) {
-                o.write(body);
+                for (int at = 0; at < body.length; at += WRITE_SLICE) {
+                    o.write(body, at, Math.min(WRITE_SLICE, body.length - at));
+                }
             }
         }
     }
@@ -149,7 +157,7 @@ final class LambdaHandler implements HttpHandler {
         return text.replace('\r', ' ').replace('\n', ' ');
     }
 
-    /** The whole body, or null when it is over max_body_size. */
+    /** The whole body, or null when it is over max_body_size; read into one array of its size when it has one. */
     private byte[] readBody(HttpExchange exchange) throws IOException {
         long max = config.maxBodySize();
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
@@ -159,10 +167,32 @@ final class LambdaHandler implements HttpHandler {
             if ((max > 0 && n > max) || n > Integer.MAX_VALUE - 8) {
                 return null;
             }
-            return in.readNBytes((int) n);
+            byte[] body = new byte[(int) n];
+            for (int at = 0; at < body.length; ) {
+                int read = in.read(body, at, body.length - at);
+                if (read < 0) {
+                    throw new IOException("the request body ended after " + at + " of " + n + " bytes");
+                }
+                at += read;
+            }
+            return body;
         }
-        int cap = max > 0 ? (int) Math.min(Integer.MAX_VALUE - 8, max + 1) : Integer.MAX_VALUE - 8;
-        byte[] body = in.readNBytes(cap);
-        return max > 0 && body.length > max ? null : body;
+        long cap = max > 0 ? Math.min(Integer.MAX_VALUE - 8, max + 1) : Integer.MAX_VALUE - 8;
+        byte[] body = new byte[(int) Math.min(cap, 16 * 1024)];
+        int at = 0;
+        while (true) {
+            if (at == body.length) {
+                if (at == cap) {
+                    break;
+                }
+                body = Arrays.copyOf(body, (int) Math.min(cap, 2L * body.length));
+            }
+            int read = in.read(body, at, body.length - at);
+            if (read < 0) {
+                break;
+            }
+            at += read;
+        }
+        return max > 0 && at > max ? null : at == body.length ? body : Arrays.copyOf(body, at);
     }
 }

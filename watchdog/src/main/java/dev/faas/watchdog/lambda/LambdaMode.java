@@ -51,23 +51,25 @@ public final class LambdaMode {
         Readiness readiness = new Readiness(config.lockFile(), config.suppressLock(), true,
                 "no Lambda runtime is ready (none has asked for an invocation yet)");
         FunctionLog log = new FunctionLog();
-        Dispatcher dispatcher = new Dispatcher(readiness, new InvocationLog(log, memoryMb), settings.initTimeout());
+        Runtimes runtimes = new Runtimes(readiness, new InvocationLog(log, memoryMb), settings.initTimeout());
+        Dispatcher dispatcher = new Dispatcher(runtimes);
         RuntimeEnvironment environment = new RuntimeEnvironment(settings, memoryMb);
+        // At most RuntimeApiServer.MAX_CONNECTIONS of them busy per runtime.
         ExecutorService apiThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), DaemonThreads.named("lambda-api-"));
         List<RuntimeSlot> slots = new ArrayList<>();
         List<RuntimeApiServer> apis = new ArrayList<>();
         for (int i = 0; i < settings.runtimes(); i++) {
-            RuntimeSlot slot = new RuntimeSlot(i, config.command(), environment, settings.taskRoot(), dispatcher, log);
+            RuntimeSlot slot = new RuntimeSlot(i, config.command(), environment, settings.taskRoot(), runtimes, log);
             int apiPort = settings.runtimePort() == 0 ? 0 : settings.runtimePort() + i;
             try {
-                apis.add(RuntimeApiServer.bind(apiPort, slot, dispatcher, apiThreads, config.maxBodySize(),
-                        environment.functionArn()));
+                apis.add(RuntimeApiServer.bind(apiPort, slot, dispatcher, runtimes, apiThreads,
+                        config.maxBodySize(), environment.functionArn()));
             } catch (IOException e) {
                 throw new RuntimeApiUnavailable("cannot serve the Lambda Runtime API on 127.0.0.1:" + apiPort
                         + " (lambda_runtime_port + " + i + "): " + e.getMessage() + "; is the port taken?", e);
             }
-            dispatcher.add(slot);
+            runtimes.add(slot);
             slots.add(slot);
         }
         WatchdogConfig.Limit limit = config.processLimit();
@@ -76,7 +78,7 @@ public final class LambdaMode {
                 new Runnable() {
                     @Override
                     public void run() {
-                        dispatcher.stop(RUNTIME_STOP_GRACE);
+                        runtimes.stop(RUNTIME_STOP_GRACE);
                     }
                 }, readiness, requests, metrics);
         int port = server.start();

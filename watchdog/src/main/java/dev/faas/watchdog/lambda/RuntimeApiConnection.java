@@ -1,11 +1,8 @@
 package dev.faas.watchdog.lambda;
 
 import dev.faas.watchdog.Log;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,36 +24,36 @@ final class RuntimeApiConnection implements Runnable {
     private static final String INVOCATION = "/2018-06-01/runtime/invocation/";
     private static final String INIT_ERROR = "/2018-06-01/runtime/init/error";
     private static final byte[] OK = "{\"status\":\"OK\"}".getBytes(StandardCharsets.UTF_8);
-    private static final int BUFFER = 16 * 1024;
 
-    private final Socket socket;
+    private final ApiSocket socket;
     private final RuntimeSlot slot;
     private final long generation;
     private final Dispatcher dispatcher;
+    private final Runtimes runtimes;
     private final long maxBody;
     private final String functionArn;
 
-    RuntimeApiConnection(Socket socket, RuntimeSlot slot, long generation, Dispatcher dispatcher, long maxBody,
-                         String functionArn) {
+    RuntimeApiConnection(ApiSocket socket, RuntimeSlot slot, long generation, Dispatcher dispatcher,
+                         Runtimes runtimes, long maxBody, String functionArn) {
         this.socket = socket;
         this.slot = slot;
         this.generation = generation;
         this.dispatcher = dispatcher;
+        this.runtimes = runtimes;
         this.maxBody = maxBody;
         this.functionArn = functionArn;
     }
 
     @Override
     public void run() {
-        try (Socket s = socket) {
-            BufferedInputStream in = new BufferedInputStream(s.getInputStream(), BUFFER);
-            OutputStream out = new BufferedOutputStream(s.getOutputStream(), BUFFER);
+        try (ApiSocket s = socket) {
+            OutputStream out = s.out;
             while (true) {
                 ApiRequest req;
                 try {
-                    req = ApiRequest.read(in, out, maxBody);
+                    req = ApiRequest.read(s.in, out, maxBody);
                 } catch (ApiRequest.Malformed e) {
-                    write(out, 400, List.of(), error("InvalidRequest", e.getMessage()), true);
+                    write(out, 400, List.of(), Json.error("InvalidRequest", e.getMessage()), true);
                     out.flush();
                     return;
                 }
@@ -73,6 +70,9 @@ final class RuntimeApiConnection implements Runnable {
             // the runtime went away (or was killed); its invocation, if any, ends with its exit
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            // An Error (OutOfMemoryError) ends this connection only; the runtime connects again.
+            Log.warn("a Runtime API connection failed", "runtime", slot.index, "error", String.valueOf(e));
         }
     }
 
@@ -85,7 +85,7 @@ final class RuntimeApiConnection implements Runnable {
         }
         if (path.equals(INIT_ERROR) && post) {
             InitFailure failure = InitFailure.posted(req.body(), req.header("lambda-runtime-function-error-type"));
-            RuntimeRun run = dispatcher.initError(slot, generation, failure);
+            RuntimeRun run = runtimes.initError(slot, generation, failure);
             write(out, 202, List.of(), OK, true);
             out.flush();
             if (run != null) {
@@ -104,16 +104,17 @@ final class RuntimeApiConnection implements Runnable {
                 return posted(out, req, id, action.equals("response"));
             }
         }
-        write(out, 404, List.of(), error("NotFound", "the Runtime API has no " + req.method() + " " + path), req.close());
+        write(out, 404, List.of(), Json.error("NotFound", "the Runtime API has no " + req.method() + " " + path),
+                req.close());
         return true;
     }
 
     private boolean next(OutputStream out, boolean close) throws IOException, InterruptedException {
-        Invocation inv = dispatcher.next(slot, generation);
+        Invocation inv = dispatcher.next(slot, generation, this::stillOpen);
         if (inv == null) {
-            return false; // this process is gone, or the watchdog stops: close without an answer
+            return false; // this process is gone, a newer next replaced this one, or the watchdog stops: close
         }
-        List<String[]> headers = new ArrayList<>(6);
+        List<String[]> headers = new ArrayList<>(7);
         headers.add(new String[] {"Content-Type", "application/json"});
         headers.add(new String[] {"Lambda-Runtime-Aws-Request-Id", inv.id});
         headers.add(new String[] {"Lambda-Runtime-Deadline-Ms", Long.toString(inv.deadlineEpochMillis)});
@@ -125,16 +126,32 @@ final class RuntimeApiConnection implements Runnable {
         if (inv.cognitoIdentity != null) {
             headers.add(new String[] {"Lambda-Runtime-Cognito-Identity", inv.cognitoIdentity});
         }
-        write(out, 200, headers, inv.event, close);
+        try {
+            write(out, 200, headers, inv.event, close);
+            out.flush();
+        } catch (IOException | RuntimeException | Error e) {
+            dispatcher.untake(slot, inv); // it did not reach the runtime: another next takes it
+            throw e;
+        }
         return true;
+    }
+
+    /** The runtime has not closed this connection (it may have given up a long poll unseen). */
+    private boolean stillOpen() {
+        try {
+            return !socket.closedByPeer();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private boolean posted(OutputStream out, ApiRequest req, String id, boolean response) throws IOException {
         String errorType = req.header("lambda-runtime-function-error-type");
         Completion how;
         if (req.tooLarge()) {
-            how = new Completion.Failed(error(response ? "Function.ResponseSizeTooLarge" : "Function.ErrorSizeTooLarge",
-                    "Response payload size exceeded maximum allowed payload size (" + maxBody + " bytes)."));
+            how = new Completion.Failed(Json.error(response ? "Function.ResponseSizeTooLarge"
+                    : "Function.ErrorSizeTooLarge", "Response payload size exceeded maximum allowed payload size ("
+                    + maxBody + " bytes)."));
         } else if (response) {
             how = new Completion.Answered(req.body(), req.header("content-type"));
         } else {
@@ -143,13 +160,13 @@ final class RuntimeApiConnection implements Runnable {
         Dispatcher.Posted result = dispatcher.post(slot, generation, id, how);
         if (result == Dispatcher.Posted.ACCEPTED) {
             if (req.tooLarge()) {
-                write(out, 413, List.of(), error("RequestEntityTooLarge", "the body is larger than max_body_size ("
+                write(out, 413, List.of(), Json.error("RequestEntityTooLarge", "the body is larger than max_body_size ("
                         + maxBody + " bytes)"), req.close());
             } else {
                 write(out, 202, List.of(), OK, req.close());
             }
         } else {
-            write(out, 400, List.of(), error("InvalidRequestID", result == Dispatcher.Posted.ALREADY_ANSWERED
+            write(out, 400, List.of(), Json.error("InvalidRequestID", result == Dispatcher.Posted.ALREADY_ANSWERED
                     ? "invocation " + id + " was already answered" : "invalid request ID: " + id), req.close());
         }
         return true;
@@ -163,12 +180,7 @@ final class RuntimeApiConnection implements Runnable {
             return body;
         }
         String type = errorType == null || errorType.isBlank() ? "Unhandled" : errorType.trim();
-        return error(type, text);
-    }
-
-    private static byte[] error(String type, String message) {
-        return ("{\"errorMessage\":" + Json.quote(message) + ",\"errorType\":" + Json.quote(type) + "}")
-                .getBytes(StandardCharsets.UTF_8);
+        return Json.error(type, text);
     }
 
     private static void write(OutputStream out, int status, List<String[]> headers, byte[] body, boolean close)

@@ -3,40 +3,40 @@ package dev.faas.watchdog.lambda;
 import dev.faas.watchdog.Log;
 import dev.faas.watchdog.exec.ProcessTree;
 import dev.faas.watchdog.exec.Programs;
+import dev.faas.watchdog.exec.RestartBackoff;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One runtime process and its place in the rotation: started at the watchdog's start, served the Runtime API on
- * its own port, one invocation at a time, restarted whenever it exits (as http mode's UpstreamProcess: 100 ms
- * backoff, doubling to 5 s, back to 100 ms after a run that served an invocation or lasted 10 s).
+ * its own port, one invocation at a time, restarted whenever it exits ({@link RestartBackoff}, as http mode's
+ * process; a run that served an invocation counts as one that worked).
  * <p>
- * The fields below the port are the {@link Dispatcher}'s, read and written under its lock only.
+ * The fields below the port are read and written under the lock of {@link Runtimes} only.
  */
 final class RuntimeSlot {
-    private static final long FIRST_BACKOFF_MILLIS = 100;
-    private static final long MAX_BACKOFF_MILLIS = 5000;
-    private static final long STABLE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     final int index;
     private final List<String> command;
     private final RuntimeEnvironment environment;
     private final Path workingDirectory;
-    private final Dispatcher dispatcher;
+    private final Runtimes runtimes;
     private final FunctionLog log;
     volatile int port;
 
-    // Under the dispatcher's lock:
+    // Under the lock of Runtimes:
     /** Bumped when a process starts and when it exits: a connection or a wait of another one is stale. */
     long generation;
     boolean alive;
     /** This process asked for an invocation at least once: its init is done. */
     boolean initialized;
+    /** Its current next is waiting for an invocation. */
     boolean polling;
+    /** Numbers each next as it arrives: only the newest one may wait (an older one's runtime gave up on it). */
+    long waiter;
     Invocation current;
     /** Since when it was neither waiting in next nor holding an invocation (to tell a stuck runtime). */
     long idleSinceNanos;
@@ -49,16 +49,31 @@ final class RuntimeSlot {
     /** The init duration for the next REPORT line (Lambda reports it on the first invocation), or -1. */
     long initNanosToReport = -1;
 
+    /** Under the lock, before a start: the state of a fresh process. */
+    void startingOver(long now) {
+        alive = false;
+        initialized = false;
+        polling = false;
+        current = null;
+        killReason = null;
+        initErrorPosted = false;
+        servedOne = false;
+        lastAnsweredId = null;
+        initNanosToReport = -1;
+        startedNanos = now;
+        idleSinceNanos = now;
+    }
+
     /** The current process, or the last one; null before the first start. */
     private volatile RuntimeRun run;
 
     RuntimeSlot(int index, List<String> command, RuntimeEnvironment environment, Path workingDirectory,
-                Dispatcher dispatcher, FunctionLog log) {
+                Runtimes runtimes, FunctionLog log) {
         this.index = index;
         this.command = List.copyOf(command);
         this.environment = environment;
         this.workingDirectory = workingDirectory;
-        this.dispatcher = dispatcher;
+        this.runtimes = runtimes;
         this.log = log;
     }
 
@@ -98,33 +113,46 @@ final class RuntimeSlot {
     }
 
     private void supervise() {
-        long backoff = FIRST_BACKOFF_MILLIS;
+        RestartBackoff backoff = new RestartBackoff();
         while (true) {
-            long generation = dispatcher.reserve(this);
-            if (generation < 0) {
+            long wait;
+            try {
+                wait = runOnce(backoff);
+            } catch (Throwable t) {
+                // An Error (OutOfMemoryError, no thread for the reader) must not end this runtime's restarts for good.
+                Log.error("the Lambda runtime's supervisor failed; killing and restarting the runtime", "runtime",
+                        index, "error", String.valueOf(t));
+                killTree();
+                wait = backoff.afterFailedStart();
+            }
+            if (wait < 0 || !runtimes.pause(wait)) {
                 return; // stopping
             }
-            long started = System.nanoTime();
-            RuntimeRun launched = launch(generation);
-            if (launched != null) {
-                int status = waitFor(launched.tree.main());
-                launched.tree.sweepAfterExit();
-                launched.output.processExited();
-                boolean served = dispatcher.exited(this, generation, describe(status));
-                if (served || System.nanoTime() - started > STABLE_NANOS) {
-                    backoff = FIRST_BACKOFF_MILLIS;
-                }
-                if (dispatcher.isStopping()) {
-                    return;
-                }
-                Log.warn("the Lambda runtime exited; restarting it", "runtime", index, "status", describe(status),
-                        "restart_in", backoff + "ms");
-            }
-            if (!dispatcher.pause(backoff)) {
-                return;
-            }
-            backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
         }
+    }
+
+    /** One start, and the wait for its exit: the milliseconds to wait before the next start, -1 when stopping. */
+    private long runOnce(RestartBackoff backoff) {
+        long generation = runtimes.reserve(this);
+        if (generation < 0) {
+            return -1;
+        }
+        long started = System.nanoTime();
+        RuntimeRun launched = launch(generation);
+        if (launched == null) {
+            return backoff.afterFailedStart();
+        }
+        int status = waitFor(launched.tree.main());
+        launched.tree.sweepAfterExit();
+        launched.output.processExited();
+        boolean served = runtimes.exited(this, generation, describe(status));
+        if (runtimes.isStopping()) {
+            return -1;
+        }
+        long wait = backoff.afterRun(System.nanoTime() - started, served);
+        Log.warn("the Lambda runtime exited; restarting it", "runtime", index, "status", describe(status),
+                "restart_in", wait + "ms");
+        return wait;
     }
 
     private RuntimeRun launch(long generation) {
@@ -134,7 +162,7 @@ final class RuntimeSlot {
             Log.error("the Lambda runtime's program is not found or not executable; fix fprocess or the image"
                     + " (a custom runtime's bootstrap goes in $LAMBDA_TASK_ROOT)", "runtime", index,
                     "program", command.get(0));
-            dispatcher.startFailed(this, generation, InitFailure.notStarted(reason));
+            runtimes.startFailed(this, generation, InitFailure.notStarted(reason));
             return null;
         }
         List<String> argv = new ArrayList<>(command);
@@ -151,22 +179,28 @@ final class RuntimeSlot {
         } catch (IOException | RuntimeException e) {
             Log.error("cannot start the Lambda runtime", "runtime", index, "fprocess", String.join(" ", command),
                     "error", e.getMessage());
-            dispatcher.startFailed(this, generation, InitFailure.notStarted(String.valueOf(e.getMessage())));
+            runtimes.startFailed(this, generation, InitFailure.notStarted(String.valueOf(e.getMessage())));
             return null;
         }
         t.started(process);
-        RuntimeOutput out = new RuntimeOutput(process.getInputStream(), log);
-        RuntimeRun launched = new RuntimeRun(t, out);
-        run = launched;
-        Thread reader = new Thread(out, "lambda-runtime-" + index + "-output");
-        reader.setDaemon(true);
-        reader.start();
+        RuntimeRun launched;
+        try {
+            RuntimeOutput out = new RuntimeOutput(process.getInputStream(), log);
+            launched = new RuntimeRun(t, out);
+            run = launched;
+            Thread reader = new Thread(out, "lambda-runtime-" + index + "-output");
+            reader.setDaemon(true);
+            reader.start();
+        } catch (Throwable e) {
+            t.killAll(); // not left running beside the process the next start makes
+            throw e;
+        }
         try {
             process.getOutputStream().close(); // a runtime reads nothing on stdin
         } catch (IOException ignored) {
             // already closed
         }
-        if (!dispatcher.started(this, generation)) {
+        if (!runtimes.started(this, generation)) {
             launched.killTree();
             return launched;
         }
@@ -198,7 +232,7 @@ final class RuntimeSlot {
             try {
                 return process.waitFor();
             } catch (InterruptedException e) {
-                // the supervisor stops through the dispatcher's stopping flag only
+                // the supervisor stops through the stopping flag of Runtimes only
             }
         }
     }

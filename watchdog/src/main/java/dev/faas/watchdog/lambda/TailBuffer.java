@@ -1,5 +1,7 @@
 package dev.faas.watchdog.lambda;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * The last 4 KB of one invocation's log lines (START to REPORT), for X-Amz-Log-Result: Lambda returns the tail of the
  * log, so older bytes are overwritten rather than kept. Filled by the runtime's output reader and then by the thread
@@ -12,9 +14,20 @@ final class TailBuffer {
     private long written;
 
     /** One line and its newline. */
+    void line(String text) {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        line(b, 0, b.length);
+    }
+
+    /** One line and its newline. */
     synchronized void line(byte[] b, int off, int len) {
         append(b, off, len);
         append(new byte[] {'\n'}, 0, 1);
+    }
+
+    /** Forgets every line (an invocation that is queued again starts its log over). */
+    synchronized void clear() {
+        written = 0;
     }
 
     synchronized byte[] bytes() {

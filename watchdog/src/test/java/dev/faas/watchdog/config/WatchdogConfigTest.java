@@ -151,6 +151,17 @@ class WatchdogConfigTest {
     }
 
     @Test
+    void lambdaModeBoundsBodiesAtLambdasSixMbAndItsQueueAt64CallsPerRuntime() {
+        WatchdogConfig c = parse("mode", "lambda", "lambda_runtimes", "3");
+        assertEquals(6L << 20, c.maxBodySize());
+        assertEquals(3 * 64, c.maxInflight());
+        WatchdogConfig set = parse("mode", "lambda", "max_body_size", "20m", "max_inflight", "0");
+        assertEquals(20L << 20, set.maxBodySize(), "a user may raise it");
+        assertEquals(0, set.maxInflight(), "or take the bound away");
+        assertEquals(0, parse("fprocess", "cat").maxInflight(), "the other modes: no bound unless set");
+    }
+
+    @Test
     void lambdaModeRunsTheTaskRootsBootstrapUnlessFprocessIsSet(@TempDir Path taskRoot) throws Exception {
         java.nio.file.Files.createFile(taskRoot.resolve("bootstrap"));
         assertEquals(List.of(taskRoot.resolve("bootstrap").toString()),

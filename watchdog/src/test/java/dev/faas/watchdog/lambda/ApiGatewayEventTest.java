@@ -53,12 +53,48 @@ class ApiGatewayEventTest {
     @Test
     void aMalformedProxyAnswerIs502AsApiGatewayAnswersIt() {
         for (String bad : new String[] {"{\"statusCode\":\"soon\"}", "{\"statusCode\":99}", "{\"statusCode\":200.5}",
+                "{\"statusCode\":100}", "{\"statusCode\":199}", "{\"statusCode\":600}",
                 "{\"statusCode\":200,\"headers\":{\"X\":\"a\\r\\nInjected: 1\"}}",
                 "{\"statusCode\":200,\"body\":\"***\",\"isBase64Encoded\":true}"}) {
             ApiGatewayEvent.Answer a = answer(bad);
             assertEquals(502, a.status(), bad);
             assertEquals("{\"message\":\"Internal Server Error\"}", new String(a.body(), StandardCharsets.UTF_8));
         }
+    }
+
+    @Test
+    void noContentAndNotModifiedHaveNoBodyWhateverTheFunctionGave() {
+        for (int status : new int[] {204, 304}) {
+            ApiGatewayEvent.Answer a = answer("{\"statusCode\":" + status + ",\"body\":\"dropped\"}");
+            assertEquals(status, a.status());
+            assertEquals(0, a.body().length);
+        }
+        assertEquals("kept", new String(answer("{\"statusCode\":205,\"body\":\"kept\"}").body(),
+                StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aTextBodyIsQuotedAndABinaryOneBase64EncodedInAnEventOfItsExactSize() throws Exception {
+        String text = "line\n\"quoted\" \u2028 é 😀 \u0001";
+        Map<String, Object> e = event(text.getBytes(StandardCharsets.UTF_8));
+        assertEquals(text, e.get("body"));
+        assertEquals(Boolean.FALSE, e.get("isBase64Encoded"));
+        for (int n = 1; n <= 7; n++) { // every base64 padding
+            byte[] binary = new byte[n];
+            java.util.Arrays.fill(binary, (byte) 0xff);
+            Map<String, Object> b = event(binary);
+            assertEquals(java.util.Base64.getEncoder().encodeToString(binary), b.get("body"));
+            assertEquals(Boolean.TRUE, b.get("isBase64Encoded"));
+        }
+    }
+
+    /** The event for a POST with {@code body}, parsed: the strict reader fails on any byte too many or too few. */
+    private static Map<String, Object> event(byte[] body) {
+        byte[] event = ApiGatewayEvent.of("POST", "/", null, new TreeMap<>(), body, "rid", "10.0.0.1", "HTTP/1.1",
+                1_700_000_000_123L);
+        Map<String, Object> o = Json.objectOrNull(new String(event, StandardCharsets.UTF_8));
+        assertTrue(o != null, new String(event, StandardCharsets.UTF_8));
+        return o;
     }
 
     @Test

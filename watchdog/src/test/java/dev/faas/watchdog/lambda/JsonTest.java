@@ -1,5 +1,6 @@
 package dev.faas.watchdog.lambda;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -50,6 +52,28 @@ class JsonTest {
         assertEquals("\"quote\\\" backslash\\\\ newline\\n tab\\t nul\\u0000 bell\\u0007 line-sep\\u2028 é 😀\"",
                 quoted);
         assertEquals(s, Json.parse(quoted));
+    }
+
+    @Test
+    void quotesUtf8BytesExactlyAsItsTextWouldBeQuoted() {
+        for (String s : new String[] {"", "plain", "quote\" backslash\\ newline\n tab\t cr\r ff\f bs\b",
+                "nul\u0000 bell\u0007 unit\u001f del\u007f", "line-sep\u2028 para-sep\u2029 ellipsis\u2026",
+                "é 😀 \u0800 \uffff", "\u2028", "ends with \u2029"}) {
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            byte[] expected = Json.quote(s).getBytes(StandardCharsets.UTF_8);
+            assertEquals(expected.length, Json.quotedLength(utf8), s);
+            byte[] out = new byte[expected.length + 2];
+            assertEquals(expected.length + 1, Json.quote(utf8, out, 1), s);
+            assertArrayEquals(expected, java.util.Arrays.copyOfRange(out, 1, expected.length + 1), s);
+        }
+    }
+
+    @Test
+    void errorObjectsHaveLambdasShape() {
+        assertEquals("{\"errorMessage\":\"it \\\"broke\\\"\",\"errorType\":\"T\"}",
+                new String(Json.error("T", "it \"broke\""), StandardCharsets.UTF_8));
+        assertEquals("{\"Type\":\"User\",\"message\":\"m\"}",
+                new String(Json.object("Type", "User", "message", "m"), StandardCharsets.UTF_8));
     }
 
     @Test
