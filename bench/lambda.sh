@@ -46,12 +46,13 @@ FAAS_SKIP_BUILD=1 scripts/up.sh >"$WORK/up.log" 2>&1 || { cat "$WORK/up.log" >&2
 AUTH="admin:$(cat "$WORK/secrets/$STACK/basic-auth-password")"
 BASIC="Basic $(printf '%s' "$AUTH" | base64 -w0)"
 
-deploy() { # deploy <name> <replicas> <env json>
+deploy() { # deploy <name> <replicas> <env json>: no scale.min label, so the cold runs may take it to 0
   local code
   code=$(api -X POST "$GW/system/functions" -d "{\"service\":\"$1\",\"image\":\"faas/hello-lambda-java\",
-    \"labels\":{\"com.openfaas.scale.min\":\"$2\",\"com.openfaas.scale.max\":\"$2\",\"com.openfaas.scale.zero\":\"false\"},
+    \"labels\":{\"com.openfaas.scale.max\":\"$2\"},
     \"limits\":{\"memory\":\"256m\"},\"envVars\":$3}")
-  [ "${code:0:1}" = 2 ] || die "deploy $1 answered $code: $(cat "$WORK/api.out")"
+  [ "$2" = 1 ] || code=$code$(api "$GW/system/scale-function/$1" -d "{\"serviceName\":\"$1\",\"replicas\":$2}")
+  [[ "$code" =~ ^(2..)+$ ]] || die "deploy $1 answered $code: $(cat "$WORK/api.out")"
 }
 deploy lambda 1 '{"AWS_LAMBDA_FUNCTION_NAME":"lambda"}'
 deploy http 1 "{\"mode\":\"http\",\"upstream_url\":\"http://127.0.0.1:5000\",\"fprocess\":\"$JVM example.HttpTwin\"}"
@@ -76,6 +77,7 @@ INVOKE=$GW/2015-03-31/functions/lambda/invocations
 [ "$(curl -s -o "$WORK/invoke.out" -w '%{http_code}' -H "Authorization: $BASIC" "$INVOKE" -d "$BODY")" = 200 ] \
   || die "the Invoke API answered: $(cat "$WORK/invoke.out")"
 measure() { wrk_summary "$1" "$2" "$WORK/post.lua" "$3"; }
+replicas() { curl -s -u "$AUTH" "$GW/system/function/$1" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("availableReplicas"))'; }
 
 say "warming up (10s of each)"
 for url in "$INVOKE" "$GW/function/lambda" "$GW/function/http" "$GW/function/lambda-r2" "$GW/function/lambda-x2"; do
@@ -87,6 +89,10 @@ printf '%-6s %-6s %-40s %10s %9s %9s %7s\n' conns round path req/s p50_ms p99_ms
 row() { # row <conns> <round> <key> <label> <url>: prints the row; keeps its req/s in $WORK/rps-<conns>-<key>
   local rps p50 p99 bad
   read -r rps p50 p99 bad <<<"$(measure "$1" "$DURATION" "$5")"
+  if [ "$rps" = 0 ]; then # say why: wrk's own output, and what the function answers now
+    wrk -t1 -c"$1" -d2s -s "$WORK/post.lua" "$5" 2>&1 | sed 's/^/  wrk: /'
+    curl -s -m 10 -i "$5" -d "$BODY" | head -12 | sed 's/^/  curl: /'
+  fi
   printf '%-6s %-6s %-40s %10s %9s %9s %7s\n' "$1" "$2" "$4" "$rps" "$p50" "$p99" "$bad"
   echo "$rps" >>"$WORK/rps-$1-$3"
 }
@@ -117,7 +123,10 @@ cold() { # cold <function>: one call timed after scaling to 0
     sleep 0.1
   done
   sleep 1
-  curl -s -o /dev/null -w '%{time_total}\n' "$GW/function/$1" -d "$BODY"
+  [ "$(replicas "$1")" = 0 ] || die "$1 did not go to 0 replicas"
+  curl -s -o "$WORK/cold.out" -w '%{http_code} %{time_total}\n' "$GW/function/$1" -d "$BODY" >"$WORK/cold.line"
+  [ "$(cut -d' ' -f1 "$WORK/cold.line")" = 200 ] || die "the cold call of $1 answered $(cat "$WORK/cold.line"): $(cat "$WORK/cold.out")"
+  cut -d' ' -f2 "$WORK/cold.line"
 }
 for f in lambda http; do
   : >"$WORK/cold-$f"
