@@ -4,6 +4,9 @@ import dev.faas.common.DaemonThreads;
 import dev.faas.watchdog.config.ConfigException;
 import dev.faas.watchdog.config.WatchdogConfig;
 import dev.faas.watchdog.exec.FunctionRunner;
+import dev.faas.watchdog.exec.JdkSpawner;
+import dev.faas.watchdog.exec.PosixSpawner;
+import dev.faas.watchdog.exec.Spawner;
 import dev.faas.watchdog.exec.Programs;
 import dev.faas.watchdog.http.Readiness;
 import dev.faas.watchdog.http.WatchdogServer;
@@ -57,7 +60,7 @@ public final class Main {
         }
         onSigterm(server::drain);
         Log.info("listening", "port", port, "metrics_port", metricsPort, "mode", mode(config),
-                "fprocess", String.join(" ", config.command()));
+                "spawn", runner.spawner(), "fprocess", String.join(" ", config.command()));
     }
 
     private static void startHttpMode(WatchdogConfig config) {
@@ -136,7 +139,19 @@ public final class Main {
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("watchdog-timer-"));
         timer.setRemoveOnCancelPolicy(true);
         return new FunctionRunner(config.command(), program, config.combineOutput(), config.processLimit(),
-                timer, pool("watchdog-stdin-"));
+                timer, pool("watchdog-stdin-"), spawner(config));
+    }
+
+    private static Spawner spawner(WatchdogConfig config) {
+        if (config.spawn() == WatchdogConfig.Spawn.JDK) {
+            return new JdkSpawner();
+        }
+        try {
+            return PosixSpawner.load();
+        } catch (UnsupportedOperationException | LinkageError e) { // LinkageError: JNA is not on the class path
+            Log.info("starting processes the JDK's way (slower): " + e, "spawn", "jdk");
+            return new JdkSpawner();
+        }
     }
 
     private static ExecutorService pool(String prefix) {

@@ -36,6 +36,17 @@ class ForkModeTest {
     }
 
     @Test
+    void spawnJdkStartsProcessesWithTheJdksProcessBuilderAndPosixIsTheDefault() throws Exception {
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", "cat", "spawn", "jdk"), dir)) {
+            assertEquals("hello jdk", w.post("hello jdk").body());
+            assertTrue(w.awaitLogLine("msg=listening").contains(" spawn=jdk "), w.log());
+        }
+        try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", "cat"), dir)) {
+            assertTrue(w.awaitLogLine("msg=listening").contains(" spawn=posix "), w.log());
+        }
+    }
+
+    @Test
     void eachCallLogsTheClassicForkingAndWroteLinesInTheGatewaysLayout() throws Exception {
         try (WatchdogProcess w = WatchdogProcess.start(Map.of("fprocess", "cat"), dir)) {
             assertEquals("hello watchdog", w.post("hello watchdog").body());

@@ -310,8 +310,13 @@ class LambdaModeTest {
         try (WatchdogProcess w = ready(dir, Map.of())) {
             invoke(w, "pid");
             invoke(w, "fail");
-            HttpResponse<String> m = w.send(HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + w.metricsPort() + "/metrics")).GET());
+            // a call is counted once its answer is sent, so the caller may read the metrics a moment before
+            HttpResponse<String> m;
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            do {
+                m = w.send(HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + w.metricsPort() + "/metrics")).GET());
+            } while (!m.body().contains("code=\"500\",method=\"post\"} 1\n") && System.nanoTime() < deadline);
             assertTrue(m.body().contains("http_requests_total{code=\"200\",method=\"post\"} 1\n"), m.body());
             assertTrue(m.body().contains("http_requests_total{code=\"500\",method=\"post\"} 1\n"), m.body());
         }

@@ -44,17 +44,20 @@ final class WatchdogProcess implements AutoCloseable {
     private final Thread reader;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+    private static String where(Class<?> c) {
+        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().getPath()).toString();
+    }
+
     private WatchdogProcess(Map<String, String> env, Path tmpDir, List<String> extraJvmFlags) throws IOException {
         this.tmpDir = tmpDir;
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
         command.addAll(extraJvmFlags);
-        // The classes as built, and faas-common where Maven has it (its jar, or common/target/classes in a reactor).
-        String common = Path.of(dev.faas.common.Durations.class.getProtectionDomain().getCodeSource().getLocation()
-                .getPath()).toString();
-        command.addAll(List.of("-cp", Path.of("target", "classes").toAbsolutePath() + java.io.File.pathSeparator
-                + common, "dev.faas.watchdog.Main"));
+        // The classes as built, and faas-common and JNA where Maven has them (common/target/classes in a reactor).
+        command.addAll(List.of("-cp", String.join(java.io.File.pathSeparator,
+                Path.of("target", "classes").toAbsolutePath().toString(), where(dev.faas.common.Durations.class),
+                where(com.sun.jna.Native.class)), "dev.faas.watchdog.Main"));
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> childEnv = builder.environment();
         // Settings the test JVM might have inherited would change what a test means; each test sets its own.

@@ -30,6 +30,8 @@ import java.util.Map;
  * @param maxBodySize    largest request body in bytes, 0 = unlimited (64m; lambda mode: Lambda's 6m, for the
  *                       runtime's answer too)
  * @param logCalls       fork mode: the classic watchdog's two lines per call ("Forking fprocess.", "Wrote N Bytes")
+ * @param spawn          fork and streaming modes: how a process is started, posix (glibc's posix_spawn, the default;
+ *                       the JDK's way where the C library lacks it) or jdk (java.lang.ProcessBuilder)
  * @param metricsPort    where /metrics is served (of-watchdog's MetricsPort, fixed at 8081 there), 0 = a free port
  * @param lockFile       $TMPDIR/.lock, present exactly while the watchdog is healthy
  * @param lambda         lambda mode's own settings (null in the other modes)
@@ -52,6 +54,7 @@ public record WatchdogConfig(
         int maxInflight,
         long maxBodySize,
         boolean logCalls,
+        Spawn spawn,
         int metricsPort,
         Path lockFile,
         Lambda lambda) {
@@ -90,6 +93,7 @@ public record WatchdogConfig(
                         Integer.MAX_VALUE),
                 r.size("max_body_size", lambda == null ? "64m" : Lambda.MAX_BODY),
                 r.bool("log_calls", true),
+                Spawn.parse(r.text("spawn", "posix")),
                 r.integer("metrics_port", 8081, 0, 65535),
                 Path.of(r.text("TMPDIR", "/tmp"), ".lock"),
                 lambda);
@@ -123,6 +127,19 @@ public record WatchdogConfig(
                 case "http": return HTTP;
                 case "lambda": return LAMBDA;
                 default: throw new ConfigException("mode must be fork, streaming, http or lambda (got '" + raw + "')");
+            }
+        }
+    }
+
+    /** How fork and streaming modes start a process. */
+    public enum Spawn {
+        POSIX, JDK;
+
+        static Spawn parse(String raw) {
+            switch (raw.trim().toLowerCase(Locale.ROOT)) {
+                case "": case "posix": return POSIX;
+                case "jdk": return JDK;
+                default: throw new ConfigException("spawn must be posix or jdk (got '" + raw + "')");
             }
         }
     }

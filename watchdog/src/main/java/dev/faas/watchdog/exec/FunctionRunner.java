@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,7 +33,10 @@ public final class FunctionRunner {
     private final Limit limit;
     private final ScheduledExecutorService timer;
     private final ExecutorService pumps;
+    private final Spawner spawner;
     private final Set<ProcessTree> running = ConcurrentHashMap.newKeySet();
+    /** The main pids of the runs in flight, removed before they are reaped (a zombie's pid is not reused). */
+    private final Set<Long> runningMains = ConcurrentHashMap.newKeySet();
     private volatile String program;
 
     /**
@@ -41,22 +45,23 @@ public final class FunctionRunner {
      * @param limit   the limit on one run, or null for none
      */
     public FunctionRunner(List<String> command, String program, boolean combineOutput, Limit limit,
-                          ScheduledExecutorService timer, ExecutorService pumps) {
+                          ScheduledExecutorService timer, ExecutorService pumps, Spawner spawner) {
         this.command = List.copyOf(command);
         this.program = program;
         this.combineOutput = combineOutput;
         this.limit = limit;
         this.timer = timer;
         this.pumps = pumps;
+        this.spawner = spawner;
     }
 
     /** Runs once; the process's stdout goes to {@code output} as it comes. */
     public Outcome run(Map<String, String> env, Stdin stdin, Stdout output) {
         long start = System.nanoTime();
-        ProcessTree tree = new ProcessTree();
+        ProcessTree tree = new ProcessTree(runningMains::contains);
         Process process;
         try {
-            process = builder(env, tree.id()).start();
+            process = start(env, tree.id());
         } catch (StartProblem | IOException e) {
             return new Outcome.StartFailed(e.getMessage());
         } catch (IllegalArgumentException e) { // an environment entry the OS cannot take (CgiEnvironment drops those)
@@ -64,6 +69,7 @@ public final class FunctionRunner {
         }
         tree.started(process);
         running.add(tree);
+        runningMains.add(process.pid());
         AtomicReference<Outcome> verdict = new AtomicReference<>();
         Guard guard = new Guard(process, tree, verdict);
         boolean ended = false;
@@ -77,6 +83,7 @@ public final class FunctionRunner {
                 // response's caller went away): then nobody reads stdout and the tree must go, or it would block.
                 kill(tree, verdict, new Outcome.OutputFailed(String.valueOf(e.getMessage())));
             }
+            runningMains.remove(process.pid());
             int status = waitUninterruptibly(process);
             tree.sweepAfterExit();
             finish(pump);
@@ -89,8 +96,15 @@ public final class FunctionRunner {
             if (!ended) {
                 tree.killAll(); // e.g. out of memory while holding the output: the request is lost, its tree too
                 finish(pump); // so that nothing reads the request body any more when the caller is answered
+                runningMains.remove(process.pid());
+                waitUninterruptibly(process); // reaped: a posix_spawn'd process has no reaper thread
             }
         }
+    }
+
+    /** "posix" or "jdk". */
+    public String spawner() {
+        return spawner.name();
     }
 
     /** Kills every running request's tree (shutdown after the drain period). */
@@ -98,7 +112,7 @@ public final class FunctionRunner {
         running.forEach(ProcessTree::killAll);
     }
 
-    private ProcessBuilder builder(Map<String, String> env, String treeId) throws StartProblem {
+    private Process start(Map<String, String> env, String treeId) throws StartProblem, IOException {
         String resolved = program;
         if (resolved == null) {
             resolved = Programs.find(command.get(0), System.getenv("PATH"));
@@ -110,16 +124,9 @@ public final class FunctionRunner {
         }
         List<String> argv = new ArrayList<>(command);
         argv.set(0, resolved);
-        ProcessBuilder builder = new ProcessBuilder(argv);
-        Map<String, String> childEnv = builder.environment();
-        childEnv.putAll(env);
+        Map<String, String> childEnv = new HashMap<>(env);
         childEnv.put(ProcessTree.VARIABLE, treeId);
-        if (combineOutput) {
-            builder.redirectErrorStream(true);
-        } else {
-            builder.redirectError(ProcessBuilder.Redirect.INHERIT);
-        }
-        return builder;
+        return spawner.start(argv, childEnv, combineOutput);
     }
 
     /** Small bodies are written at once (they fit the pipe buffer); others stream from a pump thread. */

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongPredicate;
 
 /**
  * Finds the live processes whose environment holds a given entry, by reading /proc/&lt;pid&gt;/environ. Every process a
@@ -41,8 +42,9 @@ final class ProcessScan {
      * @param oldest the first process of the run
      * @param recent true when the run began moments ago: its processes were then all created after {@code oldest},
      *               so only pids from it up to the last one allocated need a look, unless pids wrapped
+     * @param skip   pids known not to be marked, not looked at
      */
-    static Found marked(byte[] entry, long oldest, boolean recent) {
+    static Found marked(byte[] entry, long oldest, boolean recent, LongPredicate skip) {
         long last = recent ? lastAllocatedPid() : -1;
         List<Long> found = new ArrayList<>(2);
         int undecided = 0;
@@ -50,7 +52,7 @@ final class ProcessScan {
         if (last >= oldest && last - oldest < MAX_PROBED_PIDS) {
             for (long pid = oldest; pid <= last; pid++) {
                 // a stat without an exception for the many pids that do not exist (or are threads' ids: harmless)
-                if (new File("/proc/" + pid).exists()) {
+                if (!skip.test(pid) && new File("/proc/" + pid).exists()) {
                     int verdict = inspect(pid, entry, buf);
                     if (verdict == MARKED) {
                         found.add(pid);
@@ -64,7 +66,7 @@ final class ProcessScan {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
             for (Path e : entries) {
                 long pid = parsePid(e.getFileName().toString());
-                int verdict = pid > 0 ? inspect(pid, entry, buf) : UNMARKED;
+                int verdict = pid > 0 && !skip.test(pid) ? inspect(pid, entry, buf) : UNMARKED;
                 if (verdict == MARKED) {
                     found.add(pid);
                 } else if (verdict == UNDECIDED) {

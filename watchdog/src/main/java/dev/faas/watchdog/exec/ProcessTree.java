@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongPredicate;
 import java.util.stream.Collectors;
 
 /**
@@ -26,7 +27,20 @@ public final class ProcessTree {
     private final byte[] entry = (VARIABLE + "=" + id).getBytes(StandardCharsets.UTF_8);
     private final AtomicBoolean sweptAfterExit = new AtomicBoolean();
     private final long startNanos = System.nanoTime();
+    private final LongPredicate othersMain;
     private volatile Process main;
+
+    public ProcessTree() {
+        this(pid -> false);
+    }
+
+    /**
+     * @param othersMain true for the main process of another live run: it carries that run's mark, so a sweep need
+     *                   not read its environment (at 16 calls at once, most pids near ours are such mains)
+     */
+    public ProcessTree(LongPredicate othersMain) {
+        this.othersMain = othersMain;
+    }
 
     /** The value to give {@value #VARIABLE} in the main process's environment. */
     public String id() {
@@ -69,7 +83,7 @@ public final class ProcessTree {
         boolean recent = System.nanoTime() - startNanos < RECENT_NANOS;
         int waits = 0;
         for (int i = 0; i < MAX_SWEEPS; i++) {
-            ProcessScan.Found found = ProcessScan.marked(entry, main.pid(), recent);
+            ProcessScan.Found found = ProcessScan.marked(entry, main.pid(), recent, othersMain);
             if (found.marked().isEmpty() && (found.undecided() == 0 || waits == MAX_WAITS)) {
                 return; // an exec ends within milliseconds; what stays unreadable has no environment at all
             }

@@ -62,15 +62,15 @@ class ProcessScanTest {
         try {
             // Until sh has started all three (the full scan sees them); the 30 s only guard against a hang.
             long deadline = System.nanoTime() + 30_000_000_000L;
-            while (ProcessScan.marked(mark, leader.pid(), false).marked().size() < 4) {
+            while (ProcessScan.marked(mark, leader.pid(), false, pid -> false).marked().size() < 4) {
                 assertTrue(System.nanoTime() < deadline, "sh never started its three sleeps");
                 Thread.sleep(10);
             }
-            List<Long> recent = ProcessScan.marked(mark, leader.pid(), true).marked();
+            List<Long> recent = ProcessScan.marked(mark, leader.pid(), true, pid -> false).marked();
             assertEquals(4, recent.size(), "sh, its two sleeps and the one in its own session: " + recent);
-            assertEquals(recent, ProcessScan.marked(mark, leader.pid(), false).marked());
+            assertEquals(recent, ProcessScan.marked(mark, leader.pid(), false, pid -> false).marked());
         } finally {
-            for (long pid : ProcessScan.marked(mark, leader.pid(), false).marked()) {
+            for (long pid : ProcessScan.marked(mark, leader.pid(), false, pid -> false).marked()) {
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
