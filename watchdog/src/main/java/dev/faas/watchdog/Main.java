@@ -18,9 +18,6 @@ import java.io.IOException;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /** The watchdog: reads its settings, starts the listener, drains on SIGTERM. */
 public final class Main {
@@ -155,7 +152,6 @@ public final class Main {
     }
 
     private static ExecutorService pool(String prefix) {
-        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                DaemonThreads.named(prefix));
+        return new ElasticPool(DaemonThreads.named(prefix));
     }
 }

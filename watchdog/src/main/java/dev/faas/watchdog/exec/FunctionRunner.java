@@ -172,14 +172,18 @@ public final class FunctionRunner {
 
     /**
      * Watches one run from the timer thread. Most runs end within a few milliseconds and never see it fire; only then
-     * is the work of watching paid: the main process's exit hooked (a background child may hold stdout open after it,
-     * so the group must be swept as soon as it exits) and the deadline armed.
+     * is the work of watching paid: the deadline armed, and the main process's exit looked for (a background child may
+     * hold stdout open after it, so the tree must be swept as soon as it exits), by asking the kernel at growing
+     * intervals from this one thread rather than parking a thread per process in a wait.
      */
     private final class Guard implements Runnable {
+        private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
         private final Process process;
         private final ProcessTree tree;
         private final AtomicReference<Outcome> verdict;
         private volatile ScheduledFuture<?> pending;
+        private volatile ScheduledFuture<?> poll;
         private volatile boolean done;
 
         Guard(Process process, ProcessTree tree, AtomicReference<Outcome> verdict) {
@@ -199,12 +203,20 @@ public final class FunctionRunner {
                     return;
                 }
                 pending = timer.schedule(this::deadline, left, TimeUnit.NANOSECONDS);
-                if (done) {
-                    cancel(); // the run ended while the deadline was being armed
-                }
+            }
+            lookForExit(WATCH_AFTER_NANOS);
+            if (done) {
+                cancel(); // the run ended while the watch was being armed
+            }
+        }
+
+        private void lookForExit(long interval) {
+            if (done) {
+                return;
             }
             if (process.isAlive()) {
-                process.onExit().thenRun(tree::sweepAfterExit);
+                long next = Math.min(MAX_POLL_NANOS, interval * 2);
+                poll = timer.schedule(() -> lookForExit(next), interval, TimeUnit.NANOSECONDS);
             } else {
                 tree.sweepAfterExit();
             }
@@ -218,9 +230,10 @@ public final class FunctionRunner {
 
         void cancel() {
             done = true;
-            ScheduledFuture<?> p = pending;
-            if (p != null) {
-                p.cancel(false);
+            for (ScheduledFuture<?> p : new ScheduledFuture<?>[] {pending, poll}) {
+                if (p != null) {
+                    p.cancel(false);
+                }
             }
         }
     }
