@@ -27,6 +27,9 @@ LUA=bench/watchdog-post.lua
 # watchdog/Dockerfile's WATCHDOG_JVM_FLAGS, read from the Dockerfile so the two cannot drift apart.
 read -r -a JVM_FLAGS <<<"$(sed -n 's/^ENV WATCHDOG_JVM_FLAGS="\([^"]*\)".*/\1/p' watchdog/Dockerfile)"
 [ "${#JVM_FLAGS[@]}" -gt 0 ] || { echo "watchdog-fork: cannot read WATCHDOG_JVM_FLAGS from watchdog/Dockerfile" >&2; exit 1; }
+# JNA's native part where the build unpacked it (the image has it in /opt/faas/jna)
+case "$(uname -m)" in aarch64) JNA_ARCH=linux-aarch64 ;; *) JNA_ARCH=linux-x86-64 ;; esac
+JVM_FLAGS+=(-Djna.boot.library.path="$PWD/watchdog/target/native/com/sun/jna/$JNA_ARCH")
 
 say() { printf 'watchdog-fork: %s\n' "$*" >&2; }
 die() { printf 'watchdog-fork: error: %s\n' "$*" >&2; exit 1; }

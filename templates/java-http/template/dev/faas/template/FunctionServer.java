@@ -1,60 +1,79 @@
 package dev.faas.template;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Locale;
 
 /**
  * The small HTTP server around a function's {@code function.Handler}: the watchdog (mode=http) starts it once and
- * proxies every call to it on 127.0.0.1:{@code function_port} (5000). JDK HttpServer only, no dependencies.
+ * proxies every call to it on 127.0.0.1:{@code function_port} (5000) over kept-alive connections. Blocking sockets,
+ * a platform thread per connection (the watchdog opens a handful), JDK only; {@link HttpConnection} speaks HTTP/1.1.
  */
 public final class FunctionServer {
+    /** Arrays stop a little short of Integer.MAX_VALUE: the most a body can be, whatever max_body_size says. */
+    private static final long LARGEST_BODY = Integer.MAX_VALUE - 8;
+
     private FunctionServer() {}
 
     public static void main(String[] args) throws IOException {
-        // Without it every kept-alive response waits ~40 ms for Nagle and the watchdog's delayed ACK.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
         int port = Integer.parseInt(System.getenv().getOrDefault("function_port", "5000"));
+        int maxBody = maxBodySize(System.getenv().getOrDefault("max_body_size", ""));
         FunctionHandler handler = new function.Handler();
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
-        ExecutorService threads = Executors.newCachedThreadPool();
-        server.setExecutor(threads);
-        server.createContext("/", exchange -> serve(handler, exchange));
-        server.start();
+        ServerSocket listener = new ServerSocket();
+        listener.setReuseAddress(true);
+        listener.bind(new InetSocketAddress("127.0.0.1", port), 1024);
         System.err.println("msg=\"function listening\" port=" + port + " handler=" + handler.getClass().getName());
+        for (long n = 1; ; n++) {
+            Socket socket = null;
+            try {
+                socket = listener.accept();
+                socket.setTcpNoDelay(true); // else every kept-alive response waits ~40 ms for Nagle and delayed ACKs
+                Thread thread = new Thread(new HttpConnection(socket, handler, maxBody), "function-connection-" + n);
+                thread.setDaemon(true);
+                thread.start();
+            } catch (IOException | OutOfMemoryError e) { // out of file descriptors or threads: shed this one
+                System.err.println("msg=\"accept failed\" error=\"" + e + "\"");
+                if (socket != null) {
+                    try {
+                        socket.close();
+                    } catch (IOException closing) {
+                        // abandoned either way
+                    }
+                }
+                pause();
+            }
+        }
     }
 
-    private static void serve(FunctionHandler handler, HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String query = exchange.getRequestURI().getRawQuery();
-            Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    query == null ? "" : query, exchange.getRequestHeaders(), exchange.getRequestBody().readAllBytes());
-            Response response;
-            try {
-                response = handler.handle(request);
-            } catch (Exception e) {
-                // The caller gets one line; the container log gets the whole story.
-                e.printStackTrace();
-                response = Response.text(500, "the function failed: " + e + "\n");
+    /**
+     * The watchdog's max_body_size, which it passes on to this process: bytes with an optional k, m or g suffix
+     * (powers of 1024), 0 for no limit (but an array's), 64m when unset, as the watchdog reads it.
+     */
+    static int maxBodySize(String setting) {
+        String v = setting.trim().toLowerCase(Locale.ROOT);
+        if (v.isEmpty()) {
+            return 64 << 20;
+        }
+        int shift = v.endsWith("k") ? 10 : v.endsWith("m") ? 20 : v.endsWith("g") ? 30 : 0;
+        try {
+            long n = Long.parseLong(shift == 0 ? v : v.substring(0, v.length() - 1));
+            if (n >= 0) {
+                return (int) (n == 0 || n > LARGEST_BODY >> shift ? LARGEST_BODY : n << shift);
             }
-            for (Map.Entry<String, String> header : response.headers().entrySet()) {
-                exchange.getResponseHeaders().set(header.getKey(), header.getValue());
-            }
-            byte[] body = response.body();
-            boolean head = exchange.getRequestMethod().equals("HEAD");
-            exchange.sendResponseHeaders(response.status(), body.length == 0 || head ? -1 : body.length);
-            if (body.length > 0 && !head) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            }
-        } catch (IOException e) {
-            System.err.println("msg=\"call failed\" error=\"" + e.getMessage() + "\"");
+        } catch (NumberFormatException e) {
+            // falls through to the message below
+        }
+        throw new IllegalArgumentException("max_body_size must be a size in bytes like 1048576, 512k, 64m or 0 for"
+                + " no limit (got '" + setting + "')");
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
