@@ -35,7 +35,10 @@ public final class FunctionRunner {
     private final ExecutorService pumps;
     private final Spawner spawner;
     private final Set<ProcessTree> running = ConcurrentHashMap.newKeySet();
-    /** The main pids of the runs in flight, removed before they are reaped (a zombie's pid is not reused). */
+    /**
+     * The main pids of the runs in flight, removed just after they are reaped: a pid is reused only once the kernel
+     * has handed out every other (it allocates them in turn up to pid_max), never within those microseconds.
+     */
     private final Set<Long> runningMains = ConcurrentHashMap.newKeySet();
     private volatile String program;
 
@@ -83,8 +86,8 @@ public final class FunctionRunner {
                 // response's caller went away): then nobody reads stdout and the tree must go, or it would block.
                 kill(tree, verdict, new Outcome.OutputFailed(String.valueOf(e.getMessage())));
             }
-            runningMains.remove(process.pid());
             int status = waitUninterruptibly(process);
+            runningMains.remove(process.pid());
             tree.sweepAfterExit();
             finish(pump);
             ended = true;
@@ -96,8 +99,8 @@ public final class FunctionRunner {
             if (!ended) {
                 tree.killAll(); // e.g. out of memory while holding the output: the request is lost, its tree too
                 finish(pump); // so that nothing reads the request body any more when the caller is answered
-                runningMains.remove(process.pid());
                 waitUninterruptibly(process); // reaped: a posix_spawn'd process has no reaper thread
+                runningMains.remove(process.pid());
             }
         }
     }
