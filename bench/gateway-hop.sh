@@ -1,64 +1,61 @@
 #!/usr/bin/env bash
-# What the gateway hop costs: wrk -> gateway -> function against wrk -> the same function directly, both published
-# on 127.0.0.1 (swarm `mode: host`), at 1 and 16 connections, 100-byte POSTs. Upstreams: faas/catservice (watchdog
-# forking `cat` per request) and a warm stand-in: a tiny JDK HttpServer in faas/jre:17 that reads the body and answers
-# 100 bytes on keep-alive connections (busybox httpd would close every connection, which measures reconnects).
-# Prints req/s, p50, p99, the ratios, the added latency and the gateway's RSS under load.
-# Everything it deploys is one uniquely named stack, removed at the end (also on failure or Ctrl-C).
-# The gateway is warmed with WARMUP (30s) of load first: its JIT needs about 20-30 s of CPU under load before the
-# per-call cost settles (measured: ~500 us of gateway CPU per call in the first 8 s, ~80 us from 25 s on), and a
-# shorter warm-up measures the compiler rather than the hop.
-# usage: bench/gateway-hop.sh            (DURATION=8s CONNS="1 16" WARMUP=30s to change the runs)
+# What the gateway hop costs, against the same function called directly and through nginx (Debian's, keep-alive
+# upstream) as the peer proxy, interleaved in one run: ROUNDS rounds of DURATION at each of CONNS connections,
+# direct, gateway, nginx in turn; medians and ranges. 100-byte POSTs.
+#
+# Every path is the same kind of network path: wrk runs in the network namespace of a client container on the
+# functions' overlay (nsenter: the host itself never sends to an overlay address), so each call crosses the overlay
+# from the client to its target; no docker-proxy (host-mode ports) is in any path. nginx runs in a peer container's
+# namespace, likewise on the overlay, and proxies to the function's overlay address.
+# The function: bench/upstream/EchoServer (a blocking keep-alive echo server, as fast as a warm function gets) in
+# faas/jre:17. CPU per call is the proxy's own (its container's cgroup; nginx's own cgroup); RSS idle before the
+# runs and at the peak under load. The gateway is warmed with WARMUP (30s) of load first: its JIT needs 20-30 s of
+# CPU under load before the cost per call settles.
+# usage: bench/gateway-hop.sh            (ROUNDS=3 DURATION=8s CONNS="1 16" WARMUP=30s)
+#        PERF=/tmp/gw.data bench/gateway-hop.sh   also records a system-wide perf profile (perf record -a -g) of
+#        the last round's gateway run at the most connections; perf report --sort comm,dso reads it
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
+ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-8s}
 WARMUP=${WARMUP:-30s}
 CONNS=${CONNS:-1 16}
 STACK=gwbench$RANDOM
 NET=$STACK-fn
 WORK=$(mktemp -d)
-WARM_IMAGE=faas/gwbench-warm:$STACK
+ECHO_IMAGE=faas/gwbench-echo:$STACK
+NGINX_PID=
+CG=
 
 die() { printf 'gateway-hop: error: %s\n' "$*" >&2; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+say() { printf 'gateway-hop: %s\n' "$*" >&2; }
 cleanup() {
+  [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null; wait 2>/dev/null || true
+  [ -n "$CG" ] && rmdir "$CG" 2>/dev/null || true
   docker stack rm "$STACK" >/dev/null 2>&1 || true
   for _ in $(seq 60); do docker network inspect "$NET" >/dev/null 2>&1 || break; sleep 0.5; done
   # Swarm sometimes keeps the network past the wait (seen on 2026-11-30): remove it outright.
   docker network rm "$NET" >/dev/null 2>&1 || true
-  docker image rm -f "$WARM_IMAGE" >/dev/null 2>&1 || true
+  docker image rm -f "$ECHO_IMAGE" >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-command -v wrk >/dev/null || die "wrk is missing (apt-get install wrk)"
-for image in faas/gateway faas/catservice faas/jre:17; do
+for tool in wrk nginx nsenter; do command -v $tool >/dev/null || die "$tool is missing (apt-get install wrk nginx-light util-linux)"; done
+for image in faas/gateway faas/jre:17; do
   docker image inspect "$image" >/dev/null 2>&1 || die "image $image is missing: run scripts/build-images.sh"
 done
+CG_ROOT=/sys/fs/cgroup/cpuacct
+[ -f "$CG_ROOT/cpuacct.usage" ] || die "this script counts CPU with cgroup v1 cpuacct ($CG_ROOT), which this host lacks"
 
-# The warm upstream: compiled here, run by the base image's JRE.
-mkdir -p "$WORK/warm"
-cat > "$WORK/warm/Warm.java" <<'JAVA'
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetSocketAddress;
-import java.util.concurrent.Executors;
-public class Warm {
-    public static void main(String[] a) throws Exception {
-        byte[] out = "x".repeat(100).getBytes();
-        HttpServer s = HttpServer.create(new InetSocketAddress(8080), 256);
-        s.setExecutor(Executors.newFixedThreadPool(16));
-        s.createContext("/", e -> { e.getRequestBody().readAllBytes(); e.sendResponseHeaders(200, out.length);
-            e.getResponseBody().write(out); e.close(); });
-        s.start();
-    }
-}
-JAVA
-javac --release 17 -d "$WORK/warm" "$WORK/warm/Warm.java"
-printf 'FROM faas/jre:17\nCOPY Warm.class /app/\nEXPOSE 8080\nCMD ["java", "-Dsun.net.httpserver.nodelay=true", "-XX:+UseSerialGC", "-cp", "/app", "Warm"]\n' > "$WORK/warm/Dockerfile"
-docker build -q -t "$WARM_IMAGE" "$WORK/warm" >/dev/null 2>&1 || die "could not build the warm upstream image"
+mkdir -p "$WORK/echo"
+javac --release 17 -d "$WORK/echo" bench/upstream/EchoServer.java
+printf 'FROM faas/jre:17\nCOPY *.class /app/\nEXPOSE 8080\nCMD ["java", "-XX:+UseSerialGC", "-cp", "/app", "EchoServer", "0.0.0.0", "8080"]\n' \
+  > "$WORK/echo/Dockerfile"
+docker build -q -t "$ECHO_IMAGE" "$WORK/echo" >/dev/null 2>&1 || die "could not build the echo function image"
 
-GW=$(free_port); CAT=$(free_port); WARM=$(free_port)
 cat > "$WORK/stack.yml" <<YML
 version: "3.8"
 services:
@@ -66,76 +63,150 @@ services:
     image: faas/gateway
     environment: {functions_network: $NET}
     volumes: ["/var/run/docker.sock:/var/run/docker.sock"]
-    ports: [{target: 8080, published: $GW, protocol: tcp, mode: host}]
     networks: [functions]
-  cat:
-    image: faas/catservice
-    ports: [{target: 8080, published: $CAT, protocol: tcp, mode: host}]
+  echo:
+    image: $ECHO_IMAGE
     networks: [functions]
     deploy: {replicas: 1, endpoint_mode: dnsrr, labels: {function: "true"}}
-  warm:
-    image: $WARM_IMAGE
-    ports: [{target: 8080, published: $WARM, protocol: tcp, mode: host}]
+  client:
+    image: faas/jre:17
+    command: ["sleep", "1000000"]
     networks: [functions]
-    deploy: {replicas: 1, endpoint_mode: dnsrr, labels: {function: "true"}}
+    deploy: {endpoint_mode: dnsrr}
+  peer:
+    image: faas/jre:17
+    command: ["sleep", "1000000"]
+    networks: [functions]
+    deploy: {endpoint_mode: dnsrr}
 networks:
   functions: {driver: overlay, attachable: true, name: $NET}
 YML
 docker stack deploy --resolve-image never -c "$WORK/stack.yml" "$STACK" >/dev/null
 
-wait_200() { # wait_200 <url> [curl args]
-  local url=$1; shift
+container_of() { # the running container of a service, once there is one
+  local id
   for _ in $(seq 240); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "$@" "$url" || true)" = 200 ] && return 0
+    id=$(docker ps -q --filter "label=com.docker.swarm.service.name=${STACK}_$1" | head -1)
+    [ -n "$id" ] && { docker inspect -f '{{.Id}}' "$id"; return 0; }
     sleep 0.25
   done
-  die "$url did not answer 200 within 60 s"
+  die "service $1 has no running container after 60 s"
 }
-wait_200 "http://127.0.0.1:$GW/function/cat" -d x
-wait_200 "http://127.0.0.1:$GW/function/warm"
-wait_200 "http://127.0.0.1:$CAT/" -d x
-wait_200 "http://127.0.0.1:$WARM/"
+ip_of() { docker inspect -f "{{(index .NetworkSettings.Networks \"$NET\").IPAddress}}" "$1"; }
+pid_of() { docker inspect -f '{{.State.Pid}}' "$1"; }
+GW_C=$(container_of gateway); ECHO_C=$(container_of echo); CLIENT_C=$(container_of client); PEER_C=$(container_of peer)
+GW_IP=$(ip_of "$GW_C"); ECHO_IP=$(ip_of "$ECHO_C"); PEER_IP=$(ip_of "$PEER_C")
+CLIENT_PID=$(pid_of "$CLIENT_C"); GW_PID=$(pid_of "$GW_C") # the gateway's java is its container's PID 1
+in_client() { nsenter -t "$CLIENT_PID" -n "$@"; }
 
-head -c 100 /dev/zero | tr '\0' 'a' > "$WORK/body"
-cat > "$WORK/post.lua" <<LUA
-wrk.method = "POST"
-wrk.body = "$(cat "$WORK/body")"
-wrk.headers["Content-Type"] = "text/plain"
-LUA
-GW_CONTAINER=$(docker ps -q --filter "label=com.docker.swarm.service.name=${STACK}_gateway" | head -1)
-
-# run <url> <conns> <lua|-> -> "rps p50ms p99ms"
-run() {
-  local url=$1 c=$2 script=$3 out
-  local args=(-t 1 -c "$c" -d "$DURATION" --latency)
-  [ "$script" != - ] && args+=(-s "$script")
-  out=$(wrk "${args[@]}" "$url")
-  awk '
-    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
-    /Requests\/sec/ {rps=$2} $1=="50%" {p50=ms($2)} $1=="99%" {p99=ms($2)}
-    /Non-2xx/ {bad=$NF}
-    END {printf "%.0f %.3f %.3f %s\n", rps, p50, p99, (bad==""?0:bad)}' <<<"$out"
+# nginx, the host's binary in the peer container's network namespace, in a cgroup of its own for its CPU
+mkdir -p "$WORK/nginx"
+cat > "$WORK/nginx/nginx.conf" <<NGINX
+worker_processes auto;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx; proxy_temp_path $WORK/nginx;
+  fastcgi_temp_path $WORK/nginx; uwsgi_temp_path $WORK/nginx; scgi_temp_path $WORK/nginx;
+  upstream fn { server $ECHO_IP:8080; keepalive 64; }
+  server {
+    listen 8080;
+    location / { proxy_pass http://fn; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
 }
-# The gateway's java is its container's PID 1.
-rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2/1024}' "/proc/$(docker inspect -f '{{.State.Pid}}' "$GW_CONTAINER")/status"; }
+NGINX
+CG=$CG_ROOT/faas-gwbench-$$; mkdir -p "$CG"
+sh -c 'echo $$ > "$1/cgroup.procs" && exec nsenter -t "$2" -n nginx -g "daemon off;" -c "$3"' nginx "$CG" \
+  "$(pid_of "$PEER_C")" "$WORK/nginx/nginx.conf" &
+NGINX_PID=$!
 
-printf '%-8s %5s | %9s %8s %8s | %9s %8s %8s | %6s %9s %7s\n' upstream conns \
-  "gw req/s" "gw p50" "gw p99" "dir req/s" "dir p50" "dir p99" "ratio" "added p50" "gw RSS"
-for target in cat warm; do
-  if [ $target = cat ]; then gw_url=http://127.0.0.1:$GW/function/cat; dir_url=http://127.0.0.1:$CAT/; lua=$WORK/post.lua
-  else gw_url=http://127.0.0.1:$GW/function/warm; dir_url=http://127.0.0.1:$WARM/; lua=$WORK/post.lua; fi
-  DURATION=$WARMUP run "$gw_url" 16 "$lua" >/dev/null   # warm the JIT and the pools
-  DURATION=3s run "$dir_url" 4 "$lua" >/dev/null
+wait_200() { # wait_200 <url>: from the client's namespace
+  for _ in $(seq 240); do
+    [ "$(in_client curl -s -o /dev/null -w '%{http_code}' -d x "$1" || true)" = 200 ] && return 0
+    sleep 0.25
+  done
+  die "$1 did not answer 200 within 60 s"
+}
+DIRECT=http://$ECHO_IP:8080/
+GATEWAY=http://$GW_IP:8080/function/echo
+NGINX=http://$PEER_IP:8080/
+wait_200 "$DIRECT"; wait_200 "$GATEWAY"; wait_200 "$NGINX"
+
+GW_CG=$(ls -d "$CG_ROOT"/docker/"$GW_C" 2>/dev/null || true)
+[ -n "$GW_CG" ] || GW_CG=$(find "$CG_ROOT" -maxdepth 3 -type d -name "*$GW_C*" | head -1)
+[ -n "$GW_CG" ] || die "cannot find the gateway container's cpuacct cgroup"
+ECHO_CG=$(find "$CG_ROOT" -maxdepth 3 -type d -name "*$ECHO_C*" | head -1)
+cpu_us() { echo $(( $(cat "$1/cpuacct.usage") / 1000 )); }
+rss_kb() { # the process's RSS, or the sum of nginx's master and workers
+  if [ "$1" = nginx ]; then
+    local total=0 p
+    for p in $(cat "$CG/cgroup.procs"); do total=$(( total + $(awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0) )); done
+    echo "$total"
+  else awk '/^VmRSS/ {print $2}' "/proc/$GW_PID/status"; fi
+}
+
+# measure <path> <url> <conns> <cgroup of the proxy (or of the function, direct)> <rss of: gateway|nginx|->
+measure() {
+  local path=$1 url=$2 c=$3 cg=$4 who=$5 threads=1 idle=0 peak=0 r cpu0 cpu1 out
+  [ "$c" -gt 1 ] && threads=2
+  [ "$who" != - ] && idle=$(rss_kb "$who")
+  cpu0=$(cpu_us "$cg")
+  in_client wrk -t"$threads" -c"$c" -d"$DURATION" --latency -s bench/watchdog-post.lua "$url" >"$WORK/wrk.out" 2>&1 &
+  local wrk_pid=$!
+  if [ -n "${PERF:-}" ] && [ "$path" = gateway ] && [ "$round" = "$ROUNDS" ] && [ "$c" = "${CONNS##* }" ]; then
+    perf record -q -a -g -F 499 -o "$PERF" -- sleep "$(( ${DURATION%s} - 2 ))" >/dev/null 2>&1 &
+  fi
+  while kill -0 "$wrk_pid" 2>/dev/null; do
+    if [ "$who" != - ]; then r=$(rss_kb "$who"); [ "$r" -gt "$peak" ] && peak=$r; fi
+    sleep 0.25
+  done
+  wait "$wrk_pid" || die "wrk failed: $(cat "$WORK/wrk.out")"
+  cpu1=$(cpu_us "$cg")
+  out=$(cat "$WORK/wrk.out")
+  grep -q 'Non-2xx\|Socket errors' <<<"$out" && die "$path: errors under load: $out"
+  awk -v n="$path" -v c="$c" -v t0="$cpu0" -v t1="$cpu1" -v idle="$idle" -v peak="$peak" '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec/ {rps = $2} /requests in/ {calls = $1} $1 == "50%" {p50 = ms($2)} $1 == "99%" {p99 = ms($2)}
+    END {printf "%s %s %.0f %.3f %.3f %.1f %d %d\n", n, c, rps, p50, p99, (t1 - t0) / calls, idle, peak}' \
+    <<<"$out" >>"$WORK/rows"
+  tail -1 "$WORK/rows" | awk '{printf "  %-8s %3s conn  %7s req/s  p50 %6s ms  p99 %7s ms  %6s us CPU/call\n", $1, $2, $3, $4, $5, $6}' >&2
+}
+
+say "warming the gateway and nginx: $WARMUP of load each"
+in_client wrk -t2 -c16 -d"$WARMUP" -s bench/watchdog-post.lua "$GATEWAY" >/dev/null
+in_client wrk -t2 -c16 -d5s -s bench/watchdog-post.lua "$NGINX" >/dev/null
+in_client wrk -t2 -c16 -d5s -s bench/watchdog-post.lua "$DIRECT" >/dev/null
+say "load before: $(uptime | sed 's/.*load/load/')"
+for round in $(seq "$ROUNDS"); do
+  say "round $round of $ROUNDS"
   for c in $CONNS; do
-    ( sleep 2; rss_mb > "$WORK/rss" ) &
-    read -r g_rps g_p50 g_p99 g_bad < <(run "$gw_url" "$c" "$lua")
-    wait
-    read -r d_rps d_p50 d_p99 d_bad < <(run "$dir_url" "$c" "$lua")
-    [ "$g_bad" = 0 ] && [ "$d_bad" = 0 ] || echo "warning: non-2xx answers (gateway $g_bad, direct $d_bad)" >&2
-    printf '%-8s %5s | %9s %6sms %6sms | %9s %6sms %6sms | %5.0f%% %7sms %5sMB\n' "$target" "$c" \
-      "$g_rps" "$g_p50" "$g_p99" "$d_rps" "$d_p50" "$d_p99" \
-      "$(awk -v a="$g_rps" -v b="$d_rps" 'BEGIN{print 100*a/b}')" \
-      "$(awk -v a="$g_p50" -v b="$d_p50" 'BEGIN{printf "%.3f", a-b}')" "$(cat "$WORK/rss")"
+    measure direct "$DIRECT" "$c" "$ECHO_CG" -
+    measure gateway "$GATEWAY" "$c" "$GW_CG" gateway
+    measure nginx "$NGINX" "$c" "$CG" nginx
   done
 done
-echo "(wrk, the gateway and the functions share this machine's $(nproc) cores; compare ratios from one run)"
+say "load after: $(uptime | sed 's/.*load/load/')"
+
+python3 - "$WORK/rows" "$CONNS" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+def col(p, c, i): return [float(r[i]) for r in rows if r[0] == p and r[1] == c]
+def med(p, c, i): return statistics.median(col(p, c, i))
+print("\n%-8s %5s %20s %8s %8s %9s %9s %9s" % ("path", "conns", "req/s (range)", "p50 ms", "p99 ms", "CPU/call",
+      "RSS idle", "RSS load"))
+for c in sys.argv[2].split():
+    for p in ("direct", "gateway", "nginx"):
+        rps = col(p, c, 2)
+        rss = "%8.0fM %8.0fM" % (med(p, c, 6) / 1024, med(p, c, 7) / 1024) if p != "direct" else "%9s %9s" % ("-", "-")
+        cpu = "%7.1fus" % med(p, c, 5) if p != "direct" else "%7.1fus" % med(p, c, 5) + "*"
+        print("%-8s %5s %8.0f (%5.0f-%5.0f) %8.3f %8.3f %9s %s" % (p, c, statistics.median(rps), min(rps), max(rps),
+              med(p, c, 3), med(p, c, 4), cpu, rss))
+print("(* direct: the function's own CPU per call; for the proxies, the proxy's alone)\n")
+for c in sys.argv[2].split():
+    d, g, n = med("direct", c, 2), med("gateway", c, 2), med("nginx", c, 2)
+    print("@%-2s gateway %.2f of direct (goal 0.8), nginx %.2f of direct, gateway %.2fx nginx;"
+          " added p50: gateway %.3f ms, nginx %.3f ms" % (c, g / d, n / d, g / n,
+          med("gateway", c, 3) - med("direct", c, 3), med("nginx", c, 3) - med("direct", c, 3)))
+PY
