@@ -49,6 +49,8 @@ final class RequestReader {
         headRequest = false;
         if (pos == lim && buf.length > BUFFER) {
             buf = new byte[BUFFER]; // a large head once does not keep its buffer
+            pos = 0;
+            lim = 0;
         }
         int headBytes = 0;
         do { // a stray CRLF before a request line is allowed (RFC 9112 §2.2)

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -17,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -76,7 +78,7 @@ public final class FunctionRunner {
         AtomicReference<Outcome> verdict = new AtomicReference<>();
         Guard guard = new Guard(process, tree, verdict);
         boolean ended = false;
-        Future<?> pump = null;
+        Feed pump = null;
         try {
             pump = feed(process, stdin, tree, verdict);
             try (InputStream stdout = process.getInputStream()) {
@@ -87,6 +89,7 @@ public final class FunctionRunner {
                 kill(tree, verdict, new Outcome.OutputFailed(String.valueOf(e.getMessage())));
             }
             int status = waitUninterruptibly(process);
+            guard.cancel(); // it has exited: no deadline may turn its answer into a 504, no kill go to a reused pid
             runningMains.remove(process.pid());
             tree.sweepAfterExit();
             finish(pump);
@@ -99,6 +102,10 @@ public final class FunctionRunner {
             if (!ended) {
                 tree.killAll(); // e.g. out of memory while holding the output: the request is lost, its tree too
                 finish(pump); // so that nothing reads the request body any more when the caller is answered
+                closeQuietly(process.getInputStream()); // a posix_spawn'd process's pipes have no cleaner
+                if (pump == null) {
+                    closeQuietly(process.getOutputStream());
+                }
                 waitUninterruptibly(process); // reaped: a posix_spawn'd process has no reaper thread
                 runningMains.remove(process.pid());
             }
@@ -133,7 +140,7 @@ public final class FunctionRunner {
     }
 
     /** Small bodies are written at once (they fit the pipe buffer); others stream from a pump thread. */
-    private Future<?> feed(Process process, Stdin stdin, ProcessTree tree, AtomicReference<Outcome> verdict) {
+    private Feed feed(Process process, Stdin stdin, ProcessTree tree, AtomicReference<Outcome> verdict) {
         if (stdin instanceof Stdin.Bytes bytes) {
             try (OutputStream in = process.getOutputStream()) {
                 in.write(bytes.bytes());
@@ -143,8 +150,25 @@ public final class FunctionRunner {
             return null;
         }
         Stdin.Streamed streamed = (Stdin.Streamed) stdin;
-        return pumps.submit(() -> pump(streamed, process.getOutputStream(), tree, verdict));
+        OutputStream in = process.getOutputStream();
+        AtomicBoolean claimed = new AtomicBoolean();
+        try {
+            return new Feed(pumps.submit(() -> {
+                if (claimed.compareAndSet(false, true)) {
+                    pump(streamed, in, tree, verdict);
+                }
+            }), claimed, in);
+        } catch (RuntimeException | Error e) { // no thread for it: nobody else will close stdin
+            closeQuietly(in);
+            throw e;
+        }
     }
+
+    /**
+     * A pump thread's work: whoever claims it first owns stdin and closes it, the pump when it runs, the request
+     * thread when the pump never started (closing it under a running pump could close another call's reused fd).
+     */
+    private record Feed(Future<?> task, AtomicBoolean claimed, OutputStream stdin) {}
 
     private void pump(Stdin.Streamed body, OutputStream stdin, ProcessTree tree, AtomicReference<Outcome> verdict) {
         byte[] buf = new byte[PUMP_BUFFER];
@@ -221,7 +245,7 @@ public final class FunctionRunner {
                 long next = Math.min(MAX_POLL_NANOS, interval * 2);
                 poll = timer.schedule(() -> lookForExit(next), interval, TimeUnit.NANOSECONDS);
             } else {
-                tree.sweepAfterExit();
+                pumps.execute(tree::sweepAfterExit); // it may pause a few ms: not on the thread every deadline shares
             }
         }
 
@@ -248,18 +272,29 @@ public final class FunctionRunner {
     }
 
     /** The pump ends on its own once stdin breaks; one stuck on a silent caller is interrupted, closing the socket. */
-    private static void finish(Future<?> pump) {
+    private static void finish(Feed pump) {
         if (pump == null) {
             return;
         }
         try {
-            pump.get(1, TimeUnit.SECONDS);
+            pump.task().get(1, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            pump.cancel(true);
-        } catch (ExecutionException e) {
+            pump.task().cancel(true);
+        } catch (ExecutionException | CancellationException e) {
             // the pump handles its own I/O errors; nothing left to do
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (pump.claimed().compareAndSet(false, true)) {
+            closeQuietly(pump.stdin());
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable stream) {
+        try {
+            stream.close();
+        } catch (IOException e) {
+            // a pipe's close: nothing to do about it
         }
     }
 

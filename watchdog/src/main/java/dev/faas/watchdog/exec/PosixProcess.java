@@ -108,8 +108,14 @@ final class PosixProcess extends Process {
         return ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("process " + pid + " is gone"));
     }
 
+    /** None once reaped: the pid may be another process's by then. */
     @Override
     public Stream<ProcessHandle> descendants() {
+        synchronized (lock) {
+            if (reaped) {
+                return Stream.empty();
+            }
+        }
         return ProcessHandle.of(pid).map(ProcessHandle::descendants).orElseGet(Stream::empty);
     }
 
