@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A request's body, whole, by its framing (RFC 9112 §6.3): Content-Length or chunked, up to max_body_size, after a
+ * A request's body, whole, by its framing (RFC 9112 section 6.3): Content-Length or chunked, up to max_body_size, after a
  * 100 Continue for a caller that waits for one.
  */
 final class BodyReader {

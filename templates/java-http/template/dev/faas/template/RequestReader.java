@@ -53,7 +53,7 @@ final class RequestReader {
             lim = 0;
         }
         int headBytes = 0;
-        do { // a stray CRLF before a request line is allowed (RFC 9112 §2.2)
+        do { // a stray CRLF before a request line is allowed (RFC 9112 section 2.2)
             int n = readLine(MAX_HEAD - headBytes, 431, "request header fields too large");
             if (n < 0) {
                 return null;
@@ -252,7 +252,7 @@ final class RequestReader {
      * @param headers names ignore case
      */
     record Head(String method, String path, String query, boolean http10, Map<String, List<String>> headers) {
-        /** Whether the caller closes the connection after this exchange (RFC 9112 §9.3). */
+        /** Whether the caller closes the connection after this exchange (RFC 9112 section 9.3). */
         boolean closes() {
             return http10 ? !hasToken("Connection", "keep-alive") : hasToken("Connection", "close");
         }
