@@ -27,12 +27,33 @@ final class FdStreams {
         return new IOException(Posix.strerror(e.getErrorCode()));
     }
 
-    private static final class FdInputStream extends InputStream {
-        private final int fd;
+    /** One pipe end, closed once whichever of the caller's closes comes first. */
+    private static final class Fd {
+        final int fd;
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        FdInputStream(int fd) {
+        Fd(int fd) {
             this.fd = fd;
+        }
+
+        void checkOpen() throws IOException {
+            if (closed.get()) {
+                throw new IOException("Stream closed");
+            }
+        }
+
+        void close() {
+            if (closed.compareAndSet(false, true)) {
+                PosixSpawner.closeQuietly(fd);
+            }
+        }
+    }
+
+    private static final class FdInputStream extends InputStream {
+        private final Fd end;
+
+        FdInputStream(int fd) {
+            this.end = new Fd(fd);
         }
 
         @Override
@@ -47,14 +68,12 @@ final class FdStreams {
             if (len == 0) {
                 return 0;
             }
-            if (closed.get()) {
-                throw new IOException("Stream closed");
-            }
+            end.checkOpen();
             ByteBuffer direct = DIRECT.get();
             while (true) {
                 long n;
                 try {
-                    n = Posix.read(fd, direct, Math.min(len, BUFFER));
+                    n = Posix.read(end.fd, direct, Math.min(len, BUFFER));
                 } catch (LastErrorException e) {
                     if (e.getErrorCode() == Posix.EINTR) {
                         continue;
@@ -71,18 +90,15 @@ final class FdStreams {
 
         @Override
         public void close() {
-            if (closed.compareAndSet(false, true)) {
-                PosixSpawner.closeQuietly(fd);
-            }
+            end.close();
         }
     }
 
     private static final class FdOutputStream extends OutputStream {
-        private final int fd;
-        private final AtomicBoolean closed = new AtomicBoolean();
+        private final Fd end;
 
         FdOutputStream(int fd) {
-            this.fd = fd;
+            this.end = new Fd(fd);
         }
 
         @Override
@@ -93,9 +109,7 @@ final class FdStreams {
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             Objects.checkFromIndexSize(off, len, b.length);
-            if (closed.get()) {
-                throw new IOException("Stream closed");
-            }
+            end.checkOpen();
             ByteBuffer direct = DIRECT.get();
             while (len > 0) {
                 int chunk = Math.min(len, BUFFER);
@@ -104,7 +118,7 @@ final class FdStreams {
                 while (done < chunk) {
                     long n;
                     try {
-                        n = Posix.write(fd, done == 0 ? direct : direct.slice(done, chunk - done), chunk - done);
+                        n = Posix.write(end.fd, done == 0 ? direct : direct.slice(done, chunk - done), chunk - done);
                     } catch (LastErrorException e) {
                         if (e.getErrorCode() == Posix.EINTR) {
                             continue;
@@ -120,9 +134,7 @@ final class FdStreams {
 
         @Override
         public void close() {
-            if (closed.compareAndSet(false, true)) {
-                PosixSpawner.closeQuietly(fd);
-            }
+            end.close();
         }
     }
 }
