@@ -70,6 +70,10 @@ class AsyncIT {
             String probe = f.equals("async-recorder") ? "/function/" + f : "/function/" + f + "/cgi-bin/show?runs";
             waitFor(Duration.ofSeconds(90), f + " answers", () -> status("GET", probe, null, Map.of()) == 200);
         }
+        // The functions answering says nothing of NATS: under the whole suite's load the gateway may not have its
+        // queue yet, and a call sent then is (rightly) refused with 503.
+        waitFor(Duration.ofSeconds(90), "the gateway's queue connected", () ->
+                new GatewayClient(stack.gatewayPort).get("/system/queue", "admin", stack.password()).statusCode() == 200);
     }
 
     @AfterAll
